@@ -1,0 +1,1 @@
+"""Molly: a Python tutor that answers from the docs, cites, and checks itself."""

@@ -1,0 +1,205 @@
+"""The tutor: intent -> retrieve -> draft -> reflect, with its dependencies injected.
+
+``Tutor.run`` yields progress events and ends with the checked ``Answer``; ``Tutor.ask`` returns
+just the answer. ``Tutor.plain_rag`` is the single-call baseline (raw question -> top-k ->
+answer) used by benchmarks and evaluation. Not here: which concrete backend is used (see
+``factory.py``) or how anything is shown (``ui.py``, ``cli.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from molly.config import Settings
+from molly.errors import InvalidQuestionError
+from molly.intent import perceive
+from molly.llm import UsageCounter, call_llm
+from molly.prompting import escape_delimiters, format_passages, load_prompt
+from molly.reflection import cited_refs, deterministic_checks, drop_failures, parse_verdict, problems_text
+from molly.retrieval.retriever import Retriever
+from molly.schemas import Answer, Check, Citation, Intent, IntentKind, Passage
+
+OFF_TOPIC_REPLY = ("I'm Molly, a tutor for learning Python, so I can only help with Python and programming "
+                   "questions. Is there something about Python you'd like to work through?")
+WITHHELD_REPLY = ("I couldn't check an answer against the Python documentation, so I won't guess. "
+                  "The passages below look relevant; they may help, and you can ask me about them.")
+GUIDANCE = {
+    IntentKind.CONCEPT: "Explain the concept simply, then show a tiny example.",
+    IntentKind.HOWTO: "Show the usual way to do this, with a short example.",
+    IntentKind.ERROR: "Explain what the error means, its most likely cause here, and how to fix it.",
+    IntentKind.CODE_REVIEW: "Give two or three specific, kind suggestions about the learner's code.",
+    IntentKind.SOLUTION_REQUEST: ("The learner is asking for the solution to graded work. Do not write the "
+                                  "solution or complete code for it. Explain the ideas they need, give hints "
+                                  "and a question to think about; any example must use different data."),
+}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A progress event: a stage started (``done`` False) or finished."""
+
+    name: str
+    done: bool
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The unchecked draft, shown (marked as unchecked) while reflection runs."""
+
+    text: str
+
+
+Event = Stage | Draft | Answer
+
+
+def validate_question(question: object, max_chars: int) -> str:
+    """The question stripped, or an ``InvalidQuestionError`` saying what is wrong with it."""
+    if not isinstance(question, str):
+        raise InvalidQuestionError("Please type your question as text.")
+    q = question.strip()
+    if not q:
+        raise InvalidQuestionError("Your question is empty. Type a Python question and press Enter.")
+    if len(q) > max_chars:
+        raise InvalidQuestionError(
+            f"Your question is {len(q):,} characters long; the limit is {max_chars:,}. "
+            "Please shorten it: keep the code and error lines that matter.")
+    control = sum(1 for c in q if (ord(c) < 32 and c not in "\n\r\t") or 0xFFF0 <= ord(c) or 0xD800 <= ord(c) <= 0xDFFF)
+    if "\x00" in q or control > max(2, len(q) // 50) or q.count("\ufffd") > max(2, len(q) // 20):
+        raise InvalidQuestionError("That doesn't look like text. Please type or paste your question as plain text.")
+    return q
+
+
+class Tutor:
+    """Answers one question at a time; the embedded model is not thread-safe, hence the lock."""
+
+    def __init__(self, settings: Settings, llm: BaseChatModel, retriever: Retriever) -> None:
+        self.settings, self.llm, self.retriever = settings, llm, retriever
+        self._lock = threading.Lock()
+
+    def ask(self, question: str) -> Answer:
+        """The checked answer to ``question``."""
+        answer = None
+        for event in self.run(question):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None  # run() always ends with an Answer
+        return answer
+
+    def run(self, question: str) -> Iterator[Event]:
+        """Stage events, the unchecked draft, then the checked ``Answer``."""
+        q = validate_question(question, self.settings.max_question_chars)
+        with self._lock:
+            yield from self._run(q)
+
+    def _run(self, q: str) -> Iterator[Event]:
+        counter, timings, t0 = UsageCounter(), {}, time.perf_counter()
+
+        def stage(name: str, start: float) -> Stage:
+            timings[name] = round(time.perf_counter() - start, 3)
+            return Stage(name, True, time.perf_counter() - t0)
+
+        s = time.perf_counter()
+        yield Stage("understanding", False, 0.0)
+        intent = perceive(q, self.llm, counter)
+        yield stage("intent", s)
+
+        def finish(text: str, passages: list[Passage], checks: list[Check], withheld: bool = False) -> Answer:
+            timings["total"] = round(time.perf_counter() - t0, 3)
+            return _answer(text, intent, passages, checks, timings, counter, withheld)
+
+        if intent.kind is IntentKind.OFF_TOPIC:
+            yield finish(OFF_TOPIC_REPLY, [], [Check(name="scope", passed=True, detail="off-topic: not answered")])
+            return
+        if intent.needs_clarification and intent.clarifying_question:
+            yield finish(intent.clarifying_question, [], [Check(name="clarification", passed=True,
+                                                                detail="asked one clarifying question")])
+            return
+
+        s = time.perf_counter()
+        yield Stage("searching the docs", False, s - t0)
+        passages = self.retriever.retrieve(query_texts(q, intent))
+        yield stage("retrieve", s)
+
+        s = time.perf_counter()
+        yield Stage("drafting", False, s - t0)
+        messages = draft_messages(q, passages, GUIDANCE.get(intent.kind, ""))
+        draft = call_llm(self.llm, messages, counter)
+        yield stage("draft", s)
+        yield Draft(draft)
+
+        s = time.perf_counter()
+        yield Stage("checking", False, s - t0)
+        text, checks, withheld = self._reflect(messages, draft, passages, counter)
+        yield stage("reflect", s)
+        yield finish(text, passages, checks, withheld)
+
+    def _reflect(self, messages: list[BaseMessage], draft: str, passages: list[Passage],
+                 counter: UsageCounter) -> tuple[str, list[Check], bool]:
+        first = deterministic_checks(draft, passages)
+        (ask,) = load_prompt("reflect").render(problems=problems_text(first))[1:]
+        # Same conversation as the draft, so the backend reuses its cached prefix.
+        reply = call_llm(self.llm, [*messages, AIMessage(draft), HumanMessage(ask)], counter, max_tokens=self.settings.max_answer_tokens + 40)
+        verdict = parse_verdict(reply)
+        checks = [Check(name="claims_supported", passed=verdict.supported,
+                        detail="the model found every claim supported by its citation" if verdict.supported
+                        else f"draft: {verdict.reason}")]
+        if verdict.supported:
+            text = draft
+        elif verdict.revision:
+            text = verdict.revision
+            checks.append(Check(name="revised", passed=True, detail="revised once after the check"))
+        else:
+            return WITHHELD_REPLY, checks + first, True
+        final = deterministic_checks(text, passages)
+        if not all(c.passed for c in final if c.name != "cites_sources"):
+            text = drop_failures(text, passages)
+            checks.append(Check(name="dropped_failures", passed=True, detail="; ".join(
+                c.detail for c in final if not c.passed)))
+            final = deterministic_checks(text, passages)
+        return text, checks + final, False
+
+    def plain_rag(self, question: str) -> Answer:
+        """Baseline: the raw question as query, one draft call, no intent, no reflection."""
+        q = validate_question(question, self.settings.max_question_chars)
+        with self._lock:
+            counter, t0 = UsageCounter(), time.perf_counter()
+            passages = self.retriever.retrieve([q])
+            t1 = time.perf_counter()
+            text = call_llm(self.llm, draft_messages(q, passages, ""), counter)
+            t2 = time.perf_counter()
+            timings = {"retrieve": round(t1 - t0, 3), "draft": round(t2 - t1, 3), "total": round(t2 - t0, 3)}
+            intent = Intent(kind=IntentKind.CONCEPT, search_query=q[:200], source="none")
+            return _answer(text, intent, passages, deterministic_checks(text, passages), timings, counter, False)
+
+
+def query_texts(question: str, intent: Intent) -> list[str]:
+    """Retrieval queries: the question, the perceived search query and the knowledge points."""
+    queries = [question, intent.search_query]
+    if intent.knowledge_points:
+        queries.append("; ".join(intent.knowledge_points))
+    return [q for q in dict.fromkeys(queries) if q]
+
+
+def draft_messages(question: str, passages: list[Passage], guidance: str) -> list[BaseMessage]:
+    """System text and passages first, so the reflection call shares this prefix."""
+    system, user = load_prompt("draft").render(
+        passages=format_passages(passages), question=escape_delimiters(question), guidance=guidance)
+    return [SystemMessage(system), HumanMessage(user)]
+
+
+def _answer(text: str, intent: Intent, passages: list[Passage], checks: list[Check], timings: dict[str, float],
+            counter: UsageCounter, withheld: bool) -> Answer:
+    by_ref = {p.ref: p for p in passages}
+    refs = [n for n in cited_refs(text) if n in by_ref] if not withheld else [p.ref for p in passages]
+    citations = [Citation(id=n, title=by_ref[n].chunk.title, url=by_ref[n].chunk.url) for n in refs]
+    return Answer(text=re.sub(r"\n{3,}", "\n\n", text).strip(), intent=intent, citations=citations,
+                  passages=passages, checks=checks, timings=timings, llm_calls=counter.calls,
+                  prompt_tokens=counter.prompt_tokens, withheld=withheld)

@@ -1,0 +1,62 @@
+"""Settings: one object built once (from ``MOLLY_*`` environment variables) and passed down.
+
+Nothing else in molly reads the environment. Unknown ``MOLLY_*`` fields are rejected so that
+a typo fails at start-up instead of being silently ignored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """Every knob Molly has. Example: ``MOLLY_LLM_BACKEND=openai MOLLY_OPENAI_BASE_URL=...``."""
+
+    model_config = SettingsConfigDict(env_prefix="MOLLY_", extra="forbid", frozen=True)
+
+    # LLM backend
+    llm_backend: Literal["embedded", "openai", "fake"] = "embedded"
+    model_path: Path | None = Field(
+        default=None, description="Any GGUF file; default: the packaged Qwen2.5-Coder-1.5B, assembled into cache_dir."
+    )
+    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_api_key: str = "not-needed"
+    openai_model: str = "molly"
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    max_answer_tokens: int = Field(default=320, gt=0, le=4096)
+    n_ctx: int = Field(default=4096, ge=512)
+    n_threads: int | None = Field(default=None, ge=1, description="llama.cpp threads; default: all cores.")
+    llm_timeout_s: float = Field(default=120.0, gt=0)
+
+    # Knowledge base and retrieval
+    cache_dir: Path = Field(default=Path.home() / ".cache" / "molly")
+    kb_dir: Path = REPO_ROOT / "knowledge_base" / "pydocs-3.11"
+    embedder_path: Path | None = Field(default=None, description="A sentence-transformers folder; default: the packaged MiniLM.")
+    top_k: int = Field(default=4, gt=0, le=20)
+    candidate_k: int = Field(default=12, gt=0, le=100)
+    score_floor: float = Field(default=0.30, ge=-1.0, le=1.0)
+    passage_token_budget: int = Field(default=600, gt=0)
+
+    # Input limits
+    max_question_chars: int = Field(default=4000, gt=0)
+
+    # Web UI
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, gt=0, lt=65536)
+
+    @model_validator(mode="after")
+    def _candidates_cover_top_k(self) -> Settings:
+        if self.candidate_k < self.top_k:
+            raise ValueError(f"candidate_k must be >= top_k, got {self.candidate_k} < {self.top_k}")
+        return self
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the FAISS index of ``kb_dir`` lives (shipped beside the corpus)."""
+        return self.kb_dir / "index"

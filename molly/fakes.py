@@ -1,0 +1,81 @@
+"""Fake chat models for tests and offline demos; they live beside the real backends.
+
+``ScriptedChatModel`` replies from a queue (or a function) and logs every call, for unit tests
+of stage logic. ``TutorFakeChatModel`` answers every stage plausibly and instantly, so the app
+and the UI can be exercised end to end without an LLM. Neither is used unless asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import Field, PrivateAttr
+
+Reply = str | Callable[[list[BaseMessage]], str]
+
+
+class ScriptedChatModel(BaseChatModel):
+    """Returns queued replies in order (a reply may be a function of the messages).
+
+    >>> m = ScriptedChatModel(); m.enqueue(["hi"]); m.invoke("x").content
+    'hi'
+    """
+
+    default: Reply | None = Field(default=None, description="Reply used once the queue is empty.")
+    _queue: list[Reply] = PrivateAttr(default_factory=list)
+    _history: list[list[BaseMessage]] = PrivateAttr(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted-fake"
+
+    def enqueue(self, replies: list[Reply]) -> ScriptedChatModel:
+        self._queue.extend(replies)
+        return self
+
+    @property
+    def history(self) -> list[list[BaseMessage]]:
+        """The messages of every call so far."""
+        return self._history
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+        self._history.append(list(messages))
+        reply = self._queue.pop(0) if self._queue else self.default
+        if reply is None:
+            raise RuntimeError("ScriptedChatModel has no reply queued")
+        text = reply(messages) if callable(reply) else reply
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+def tutor_reply(messages: list[BaseMessage]) -> str:
+    """A plausible reply for whichever Molly stage the messages belong to."""
+    last = str(messages[-1].content)
+    system = str(messages[0].content) if messages else ""
+    if "work out what they need" in system:
+        question = re.search(r"<question>\n(.*)\n</question>", last, re.S)
+        q = question.group(1) if question else last
+        kind = "error" if re.search(r"Error|Exception|Traceback", q) else "howto" if re.search(r"(?i)\bhow\b", q) else "concept"
+        words = [w for w in re.findall(r"[A-Za-z_]{4,}", q)][:3]
+        return json.dumps({"kind": kind, "knowledge_points": words, "search_query": q[:100],
+                           "needs_clarification": False, "clarifying_question": ""})
+    if "Check your answer above" in last:
+        return "SUPPORTED"
+    refs = re.findall(r'<passage id="(\d+)" title="([^"]*)"', last)
+    if not refs:
+        return "The documentation passages I have do not cover this, so I cannot give a checked answer."
+    ref, title = refs[0]
+    return f"This is covered in the documentation under {title} [{ref}].\n\n```python\nprint('hello')\n```"
+
+
+class TutorFakeChatModel(ScriptedChatModel):
+    """An instant, deterministic stand-in for the real LLM (``MOLLY_LLM_BACKEND=fake``)."""
+
+    default: Reply | None = tutor_reply

@@ -1,0 +1,1 @@
+"""Turning source documents into chunks (Python docs HTML now; course materials later)."""

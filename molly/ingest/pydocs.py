@@ -1,0 +1,225 @@
+"""Chunk the CPython HTML documentation by section and by API entry.
+
+Every chunk carries its page, its ``#anchor`` and a title path, so a citation can link to
+``https://docs.python.org/3.11/<page>#<anchor>``. Sections are chunked without their
+subsections; API entries (``<dl class="py ...">`` with a ``<dt id=...>`` signature) and
+glossary terms become chunks of their own. Long texts are split on paragraph boundaries.
+
+Not here: embedding, indexing, course materials. Needs beautifulsoup4 and lxml (the ``kb``
+extra); only rebuilding ``knowledge_base/`` uses this module.
+
+Usage: ``python -m molly.ingest.pydocs HTML_ROOT OUT_DIR``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from molly.schemas import Chunk
+
+#: Learner-relevant parts of the docs (folders, plus single pages at the root).
+FOLDERS = ("tutorial", "library", "reference", "faq", "howto", "using")
+ROOT_PAGES = ("glossary.html",)
+MAX_CHARS = 1200
+_BLOCK = {
+    "p", "div", "li", "dt", "dd", "ul", "ol", "dl", "table", "tr", "blockquote", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "section", "caption", "thead", "tbody", "aside",
+}
+_FENCE = "```"
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _is_api(tag: Any) -> bool:
+    return tag.name == "dl" and "py" in (tag.get("class") or [])
+
+
+def _render(el: Any, out: list[str], skip_nested: bool) -> None:
+    """Append the text of ``el``'s children to ``out``: blocks separated by blank lines,
+    code kept verbatim inside fences, nested sections/API entries left to their own chunks."""
+    from bs4 import Comment, NavigableString
+
+    for child in el.children:
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, NavigableString):
+            out.append(str(child))
+            continue
+        name = child.name
+        classes = child.get("class") or []
+        if "headerlink" in classes:
+            continue
+        if skip_nested and (name == "section" or _is_api(child) or name in _HEADINGS):
+            # subsections and API entries are chunks of their own; headings are in the title
+            continue
+        if name == "pre":
+            out.append(f"\n\n{_FENCE}\n{child.get_text().rstrip()}\n{_FENCE}\n\n")
+        elif name in ("td", "th"):
+            out.append(" | ")
+            _render(child, out, skip_nested)
+        elif name in _BLOCK:
+            out.append("\n\n- " if name == "li" else "\n\n")
+            _render(child, out, skip_nested)
+            out.append("\n\n")
+        else:
+            _render(child, out, skip_nested)
+
+
+def normalise(raw: str) -> str:
+    """Collapse HTML source whitespace outside code fences; keep code byte for byte."""
+    parts = re.split(r"(\n```\n.*?\n```\n)", raw, flags=re.S)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:  # a fenced code block
+            out.append("\n\n" + part.strip("\n") + "\n\n")
+            continue
+        part = part.replace("\xa0", " ")
+        paras = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", part)]
+        out.append("\n\n".join(p for p in paras if p and p != "-"))
+    text = "\n\n".join(p.strip("\n") for p in out if p.strip())
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def element_text(el: Any, skip_nested: bool = True) -> str:
+    """The normalised text of one HTML element."""
+    out: list[str] = []
+    _render(el, out, skip_nested)
+    return normalise("".join(out))
+
+
+def split_text(text: str, max_chars: int = MAX_CHARS) -> list[str]:
+    """Split on blank lines into pieces of at most ``max_chars`` (hard-splitting a single
+    over-long paragraph by lines, then by characters). Joining the pieces with blank lines
+    gives back every non-blank paragraph in order."""
+    pieces: list[str] = []
+    current = ""
+    for para in _paragraphs(text, max_chars):
+        if current and len(current) + 2 + len(para) > max_chars:
+            pieces.append(current)
+            current = para
+        else:
+            current = f"{current}\n\n{para}" if current else para
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _paragraphs(text: str, max_chars: int) -> Iterator[str]:
+    for para in re.split(r"\n\s*\n", text):
+        para = para.strip("\n")
+        if not para.strip():
+            continue
+        while len(para) > max_chars:
+            cut = para.rfind("\n", 0, max_chars)
+            if cut <= 0:
+                cut = para.rfind(" ", 0, max_chars)
+            if cut <= 0:
+                cut = max_chars
+            yield para[:cut]
+            para = para[cut:].lstrip("\n ")
+        if para:
+            yield para
+
+
+def _heading(section: Any) -> str:
+    h = section.find(re.compile(r"^h[1-6]$"), recursive=False)
+    if h is None:
+        return ""
+    text = element_text(h, skip_nested=False)
+    return re.sub(r"^[\d.]+\s+", "", text)  # drop "7.2. " section numbers
+
+
+def page_chunks(page: str, html: str, max_chars: int = MAX_CHARS) -> list[Chunk]:
+    """All chunks of one HTML page (``page`` is its path relative to the docs root)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    main = soup.find("div", attrs={"role": "main"}) or soup.body
+    if main is None:
+        return []
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+
+    def emit(anchor: str, title: str, text: str) -> None:
+        for piece in split_text(text, max_chars):
+            base = f"{page}#{anchor}" if anchor else page
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            chunks.append(Chunk(
+                id=base if n == 0 else f"{base}~{n}", source="pydocs", page=page,
+                anchor=anchor, title=title, text=piece,
+            ))
+
+    def walk(el: Any, path: list[str], anchor: str) -> None:
+        for tag in el.find_all(["section", "dl"]):
+            # only handle direct structural children here; deeper ones recurse below
+            if _owner(tag) is not el:
+                continue
+            if tag.name == "section":
+                title = _heading(tag)
+                sub_path = path + [title] if title else path
+                sub_anchor = tag.get("id") or anchor
+                own = element_text(tag)
+                if own:
+                    emit(sub_anchor, " > ".join(sub_path), own)
+                walk(tag, sub_path, sub_anchor)
+            elif _is_api(tag):
+                dt = tag.find("dt", recursive=False)
+                dd = tag.find("dd", recursive=False)
+                api_id = (dt.get("id") if dt is not None else None) or anchor
+                sigs = [element_text(d, skip_nested=False) for d in tag.find_all("dt", recursive=False)]
+                body = element_text(dd) if dd is not None else ""
+                name = api_id if dt is not None and dt.get("id") else (sigs[0] if sigs else "")
+                sub_path = path + [name] if name else path
+                emit(api_id, " > ".join(sub_path), "\n\n".join(s for s in sigs + [body] if s))
+                if dd is not None:
+                    walk(dd, sub_path, api_id)
+            elif "glossary" in (tag.get("class") or []):
+                for dt in tag.find_all("dt", recursive=False):
+                    dd = dt.find_next_sibling("dd")
+                    term = element_text(dt, skip_nested=False)
+                    body = element_text(dd) if dd is not None else ""
+                    emit(dt.get("id") or anchor, " > ".join(path + [term]), f"{term}\n\n{body}")
+
+    def _owner(tag: Any) -> Any:
+        # the nearest enclosing section / API entry / dd-of-API: what "owns" this tag
+        for parent in tag.parents:
+            if parent is main or parent.name == "section" or _is_api(parent):
+                return parent
+            if parent.name == "dd" and parent.parent is not None and _is_api(parent.parent):
+                return parent
+        return None
+
+    walk(main, [], "")
+    return chunks
+
+
+def build_corpus(html_root: Path) -> list[Chunk]:
+    """Chunk the learner-relevant pages under ``html_root`` (sorted, so output is stable)."""
+    pages = [p for folder in FOLDERS for p in sorted((html_root / folder).rglob("*.html"))]
+    pages += [html_root / name for name in ROOT_PAGES]
+    chunks: list[Chunk] = []
+    for path in pages:
+        rel = path.relative_to(html_root).as_posix()
+        chunks.extend(page_chunks(rel, path.read_text(encoding="utf-8")))
+    return chunks
+
+
+def write_corpus(chunks: list[Chunk], out_dir: Path) -> str:
+    """Write ``chunks.jsonl`` and return its sha256."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = "".join(json.dumps(c.model_dump(), ensure_ascii=False) + "\n" for c in chunks)
+    (out_dir / "chunks.jsonl").write_text(data, encoding="utf-8")
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+if __name__ == "__main__":  # pragma: no cover - a build script
+    root, out = Path(sys.argv[1]), Path(sys.argv[2])
+    corpus = build_corpus(root)
+    digest = write_corpus(corpus, out)
+    print(f"{len(corpus)} chunks, sha256 {digest}")

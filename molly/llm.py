@@ -1,0 +1,105 @@
+"""The LLM seam: LangChain chat models chosen by settings, plus call/usage accounting.
+
+``embedded`` runs the packaged GGUF through ``ChatLlamaCpp`` (llama.cpp, in process);
+``openai`` talks to any OpenAI-compatible server (vLLM, llama.cpp's server) through
+``ChatOpenAI``; ``fake`` is the scripted model from ``molly.fakes`` for tests and demos.
+``llama_cpp`` is imported here and nowhere else. Not here: prompts and stage logic.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Any
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import LLMResult
+
+from molly.config import Settings
+from molly.errors import BackendError, MollyError
+from molly.model_files import check_gguf, packaged_gguf
+from molly.retrieval.retriever import estimate_tokens
+
+log = logging.getLogger(__name__)
+
+
+def build_chat_model(settings: Settings) -> BaseChatModel:
+    """The chat model named by ``settings.llm_backend``."""
+    if settings.llm_backend == "embedded":
+        return _embedded(settings)
+    if settings.llm_backend == "openai":
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            base_url=settings.openai_base_url, api_key=settings.openai_api_key,  # type: ignore[arg-type]
+            model=settings.openai_model, temperature=settings.temperature,
+            max_completion_tokens=settings.max_answer_tokens, timeout=settings.llm_timeout_s, max_retries=1,
+        )
+    from molly.fakes import TutorFakeChatModel
+
+    return TutorFakeChatModel()
+
+
+def _embedded(settings: Settings) -> BaseChatModel:
+    path = check_gguf(settings.model_path) if settings.model_path else packaged_gguf(settings.cache_dir)
+    from langchain_community.chat_models import ChatLlamaCpp
+
+    try:
+        return ChatLlamaCpp(
+            model_path=str(path), n_ctx=settings.n_ctx, n_batch=512,
+            n_threads=settings.n_threads or os.cpu_count() or 2,
+            temperature=settings.temperature, max_tokens=settings.max_answer_tokens,
+            verbose=False, seed=0,
+        )
+    except (ValueError, RuntimeError) as e:  # llama.cpp refuses a truncated or foreign file
+        raise MollyError("The language model file could not be loaded.", detail=f"{path}: {e}") from e
+
+
+class UsageCounter(BaseCallbackHandler):
+    """Counts chat-model calls and prompt tokens for one turn (thread-safe)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.prompt_tokens = 0
+        self._lock = threading.Lock()
+        self._pending: dict[Any, int] = {}
+
+    def on_chat_model_start(self, serialized: dict[str, Any], messages: list[list[BaseMessage]], *,
+                            run_id: Any, **kwargs: Any) -> None:
+        estimate = sum(estimate_tokens(str(m.content)) + 4 for m in messages[0]) if messages else 0
+        with self._lock:
+            self.calls += 1
+            self._pending[run_id] = estimate
+
+    def on_llm_end(self, response: LLMResult, *, run_id: Any, **kwargs: Any) -> None:
+        reported = 0
+        for gens in response.generations:
+            for gen in gens:
+                msg = getattr(gen, "message", None)
+                usage = getattr(msg, "usage_metadata", None)
+                if usage:
+                    reported += int(usage.get("input_tokens", 0))
+        if not reported and response.llm_output:
+            reported = int((response.llm_output.get("token_usage") or {}).get("prompt_tokens", 0))
+        with self._lock:
+            estimate = self._pending.pop(run_id, 0)
+            # Servers report real counts; where a backend reports none, use the estimate.
+            self.prompt_tokens += reported or estimate
+
+
+def call_llm(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCounter, **bind: Any) -> str:
+    """One chat call returning its text; backend failures become a ``BackendError``."""
+    model: Any = llm.bind(**bind) if bind else llm
+    try:
+        result = model.invoke(messages, config={"callbacks": [counter]})
+    except MollyError:
+        raise
+    except Exception as e:  # connection refused, timeout, server error: all mean "no answer"
+        log.warning("LLM call failed: %s", type(e).__name__)
+        raise BackendError("The language model did not answer. Please try again in a moment.",
+                           detail=f"{type(e).__name__}: {e}") from e
+    text = result.content if isinstance(result, AIMessage) else getattr(result, "content", "")
+    return text if isinstance(text, str) else str(text)

@@ -1,0 +1,68 @@
+"""Prompt files (``molly/prompts/*.md``) and how values are put into them.
+
+A prompt file starts with ``<!-- version: NAME-N -->`` and has ``## system`` and/or ``## user``
+sections with ``{{name}}`` slots. Values are substituted in one pass, so text from a learner or
+a document is only ever a value and can never add slots or rewrite the template.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from molly.schemas import Passage
+
+_SLOT = re.compile(r"\{\{(\w+)\}\}")
+_VERSION = re.compile(r"<!--\s*version:\s*([\w.-]+)\s*-->")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A loaded prompt: its version and its system/user templates."""
+
+    name: str
+    version: str
+    system: str
+    user: str
+
+    def render(self, **values: str) -> tuple[str, str]:
+        """(system, user) with every slot filled; a missing value is an error."""
+        return _fill(self.system, values, self.name), _fill(self.user, values, self.name)
+
+
+def _fill(template: str, values: dict[str, str], name: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in values:
+            raise KeyError(f"prompt {name!r} needs a value for {{{{{m.group(1)}}}}}")
+        return values[m.group(1)]
+
+    return _SLOT.sub(sub, template).strip()
+
+
+@cache
+def load_prompt(name: str) -> Prompt:
+    """Read ``molly/prompts/<name>.md``."""
+    text = resources.files("molly.prompts").joinpath(f"{name}.md").read_text(encoding="utf-8")
+    version = _VERSION.search(text)
+    sections = dict.fromkeys(("system", "user"), "")
+    for m in re.finditer(r"^## (system|user)\n(.*?)(?=^## |\Z)", text, flags=re.S | re.M):
+        sections[m.group(1)] = m.group(2).strip()
+    return Prompt(name, version.group(1) if version else f"{name}-0", sections["system"], sections["user"])
+
+
+def escape_delimiters(text: str) -> str:
+    """Neutralise look-alikes of our delimiters inside untrusted text (documents, questions)."""
+    return re.sub(r"<(/?\s*(?:passage|question)\b)", r"‹\1", text, flags=re.I)
+
+
+def format_passages(passages: list[Passage]) -> str:
+    """Passages inside id-carrying delimiters, as the draft prompt expects them."""
+    if not passages:
+        return "(No passages from the documentation matched this question.)"
+    return "\n\n".join(
+        f'<passage id="{p.ref}" title="{escape_delimiters(p.chunk.title).replace(chr(34), "")}">\n'
+        f"{escape_delimiters(p.chunk.text)}\n</passage>"
+        for p in passages
+    )

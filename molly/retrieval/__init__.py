@@ -1,0 +1,1 @@
+"""Embedding, the FAISS store with its manifest, and the retriever over it."""

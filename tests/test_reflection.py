@@ -1,0 +1,48 @@
+"""Deterministic checks, verdict parsing and dropping what still fails."""
+
+from __future__ import annotations
+
+from molly.reflection import (CODE_REMOVED, cited_refs, deterministic_checks, drop_failures, parse_verdict,
+                              repl_to_source, syntax_error)
+from molly.schemas import Passage
+from tests.conftest import SMALL_CORPUS
+
+PASSAGES = [Passage(ref=i + 1, chunk=c, score=0.5) for i, c in enumerate(SMALL_CORPUS[:2])]
+
+
+def by_name(text: str) -> dict[str, bool]:
+    return {c.name: c.passed for c in deterministic_checks(text, PASSAGES)}
+
+
+def test_citations_outside_code_only() -> None:
+    text = "Loop over the file [1]. See open() [2, 1].\n\n```python\nx = items[3]\n```\nAlso `a[4]` and list[5]."
+    assert cited_refs(text) == [1, 2]
+    assert by_name(text) == {"citations_retrieved": True, "cites_sources": True, "code_parses": True}
+
+
+def test_unknown_citation_and_broken_code_fail() -> None:
+    text = "Use open() [7].\n\n```python\nfor line in f\n    print(line)\n```"
+    assert by_name(text) == {"citations_retrieved": False, "cites_sources": True, "code_parses": False}
+    fixed = drop_failures(text, PASSAGES)
+    assert "[7]" not in fixed and CODE_REMOVED in fixed
+    assert by_name(fixed)["citations_retrieved"] and by_name(fixed)["code_parses"]
+
+
+def test_non_python_blocks_and_repl_sessions() -> None:
+    assert syntax_error(repl_to_source(">>> for line in f:\n...     print(line)\nfirst line\n")) is None
+    assert by_name("Run it [1]:\n\n```bash\npython -m venv .venv && source x\n```")["code_parses"]
+    assert syntax_error("print('a'") is not None
+
+
+def test_no_citation_is_flagged_when_passages_exist() -> None:
+    assert by_name("Just do it.")["cites_sources"] is False
+    assert {c.name for c in deterministic_checks("No sources.", [])} == {"citations_retrieved", "code_parses"}
+
+
+def test_parse_verdict_forms() -> None:
+    assert parse_verdict("SUPPORTED").supported
+    assert parse_verdict("**SUPPORTED**").supported
+    v = parse_verdict("UNSUPPORTED: claims readlines is lazy\nREVISED ANSWER:\nIterate over the file [1].")
+    assert not v.supported and v.reason == "claims readlines is lazy" and v.revision == "Iterate over the file [1]."
+    v = parse_verdict("I think it is fine overall.")
+    assert not v.supported and v.revision is None
