@@ -15,14 +15,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from molly.config import Settings
 from molly.errors import InvalidQuestionError
 from molly.intent import perceive
 from molly.llm import UsageCounter, call_llm
-from molly.prompting import escape_delimiters, format_passages, load_prompt
-from molly.reflection import cited_refs, deterministic_checks, drop_failures, parse_verdict, problems_text
+from molly.prompting import format_passages, load_prompt, task_messages
+from molly.reflection import (cited_refs, deterministic_checks, drop_failures, drop_sentences, numbered_sentences,
+                              parse_verdict, problems_text, segments)
+from molly.attribution import attribute
+from molly.retrieval.embedder import Embedder
 from molly.retrieval.retriever import Retriever
 from molly.schemas import Answer, Check, Citation, Intent, IntentKind, Passage
 
@@ -31,9 +34,7 @@ OFF_TOPIC_REPLY = ("I'm Molly, a tutor for learning Python, so I can only help w
 WITHHELD_REPLY = ("I couldn't check an answer against the Python documentation, so I won't guess. "
                   "The passages below look relevant; they may help, and you can ask me about them.")
 GUIDANCE = {
-    IntentKind.CONCEPT: "Explain the concept simply, then show a tiny example.",
-    IntentKind.HOWTO: "Show the usual way to do this, with a short example.",
-    IntentKind.ERROR: "Explain what the error means, its most likely cause here, and how to fix it.",
+    IntentKind.ERROR: "Explain what the error means, its likely cause here, and how to fix it.",
     IntentKind.CODE_REVIEW: "Give two or three specific, kind suggestions about the learner's code.",
     IntentKind.SOLUTION_REQUEST: ("The learner is asking for the solution to graded work. Do not write the "
                                   "solution or complete code for it. Explain the ideas they need, give hints "
@@ -80,8 +81,10 @@ def validate_question(question: object, max_chars: int) -> str:
 class Tutor:
     """Answers one question at a time; the embedded model is not thread-safe, hence the lock."""
 
-    def __init__(self, settings: Settings, llm: BaseChatModel, retriever: Retriever) -> None:
-        self.settings, self.llm, self.retriever = settings, llm, retriever
+    def __init__(self, settings: Settings, llm: BaseChatModel, retriever: Retriever,
+                 embedder: Embedder | None = None) -> None:
+        """``embedder``, when given, adds citations the model forgot (see ``attribution.py``)."""
+        self.settings, self.llm, self.retriever, self.embedder = settings, llm, retriever, embedder
         self._lock = threading.Lock()
 
     def ask(self, question: str) -> Answer:
@@ -144,20 +147,31 @@ class Tutor:
     def _reflect(self, messages: list[BaseMessage], draft: str, passages: list[Passage],
                  counter: UsageCounter) -> tuple[str, list[Check], bool]:
         first = deterministic_checks(draft, passages)
-        (ask,) = load_prompt("reflect").render(problems=problems_text(first))[1:]
-        # Same conversation as the draft, so the backend reuses its cached prefix.
-        reply = call_llm(self.llm, [*messages, AIMessage(draft), HumanMessage(ask)], counter, max_tokens=self.settings.max_answer_tokens + 40)
-        verdict = parse_verdict(reply)
-        checks = [Check(name="claims_supported", passed=verdict.supported,
-                        detail="the model found every claim supported by its citation" if verdict.supported
-                        else f"draft: {verdict.reason}")]
-        if verdict.supported:
-            text = draft
-        elif verdict.revision:
-            text = verdict.revision
-            checks.append(Check(name="revised", passed=True, detail="revised once after the check"))
-        else:
-            return WITHHELD_REPLY, checks + first, True
+        n = sum(1 for is_sentence, _ in segments(draft) if is_sentence)
+        checks: list[Check] = []
+        text = draft
+        if n:
+            ask = load_prompt("reflect").render(problems=problems_text(first), sentences=numbered_sentences(draft))[1]
+            # Same conversation as the draft, so the backend reuses its cached prefix.
+            reply = call_llm(self.llm, [*messages, AIMessage(draft), HumanMessage(ask)], counter, max_tokens=24)
+            verdict = parse_verdict(reply, n)
+            if not verdict.clear:
+                checks.append(Check(name="claims_supported", passed=False, detail="the check gave no clear verdict"))
+            elif verdict.supported:
+                checks.append(Check(name="claims_supported", passed=True, detail=f"all {n} sentences supported"))
+            else:
+                if len(verdict.unsupported) == n:
+                    checks.append(Check(name="claims_supported", passed=False, detail="no sentence was supported"))
+                    return WITHHELD_REPLY, checks + first, True
+                text = drop_sentences(draft, verdict.unsupported)
+                checks.append(Check(name="claims_supported", passed=True, detail=(
+                    f"removed {len(verdict.unsupported)} unsupported of {n} sentences "
+                    f"({', '.join(map(str, verdict.unsupported))})")))
+        if self.embedder is not None:
+            text, added = attribute(text, passages, self.embedder)
+            if added:
+                checks.append(Check(name="citations_attributed", passed=True,
+                                    detail=f"{added} uncited sentence(s) matched to their passage"))
         final = deterministic_checks(text, passages)
         if not all(c.passed for c in final if c.name != "cites_sources"):
             text = drop_failures(text, passages)
@@ -189,10 +203,8 @@ def query_texts(question: str, intent: Intent) -> list[str]:
 
 
 def draft_messages(question: str, passages: list[Passage], guidance: str) -> list[BaseMessage]:
-    """System text and passages first, so the reflection call shares this prefix."""
-    system, user = load_prompt("draft").render(
-        passages=format_passages(passages), question=escape_delimiters(question), guidance=guidance)
-    return [SystemMessage(system), HumanMessage(user)]
+    """The drafting call: question, numbered passages, task."""
+    return task_messages("draft", question, passages=format_passages(passages), guidance=guidance)
 
 
 def _answer(text: str, intent: Intent, passages: list[Passage], checks: list[Check], timings: dict[str, float],

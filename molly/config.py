@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     openai_api_key: str = "not-needed"
     openai_model: str = "molly"
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
-    max_answer_tokens: int = Field(default=320, gt=0, le=4096)
+    max_answer_tokens: int = Field(default=256, gt=0, le=4096)
     n_ctx: int = Field(default=4096, ge=512)
     n_threads: int | None = Field(default=None, ge=1, description="llama.cpp threads; default: all cores.")
     llm_timeout_s: float = Field(default=120.0, gt=0)

@@ -31,6 +31,8 @@ def build_retriever(settings: Settings, progress: Progress | None = None) -> Den
     """Embedder + store + the retrieval policy from settings."""
     embedder = build_embedder(settings)
     store = build_store(settings, embedder, progress)
+    if isinstance(embedder, MiniLMEmbedder):
+        embedder.warm_up()  # load now, not inside the first learner's turn
     return DenseRetriever(store, embedder, top_k=settings.top_k, candidate_k=settings.candidate_k,
                           score_floor=settings.score_floor, token_budget=settings.passage_token_budget)
 
@@ -38,4 +40,4 @@ def build_retriever(settings: Settings, progress: Progress | None = None) -> Den
 def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: Progress | None = None) -> Tutor:
     """A ready tutor; ``llm`` overrides the configured backend (tests pass fakes here)."""
     retriever = build_retriever(settings, progress)
-    return Tutor(settings, llm if llm is not None else build_chat_model(settings), retriever)
+    return Tutor(settings, llm if llm is not None else build_chat_model(settings), retriever, retriever.embedder)

@@ -58,17 +58,16 @@ class ScriptedChatModel(BaseChatModel):
 def tutor_reply(messages: list[BaseMessage]) -> str:
     """A plausible reply for whichever Molly stage the messages belong to."""
     last = str(messages[-1].content)
-    system = str(messages[0].content) if messages else ""
-    if "work out what they need" in system:
+    if "classify this message" in last:
         question = re.search(r"<question>\n(.*)\n</question>", last, re.S)
         q = question.group(1) if question else last
         kind = "error" if re.search(r"Error|Exception|Traceback", q) else "howto" if re.search(r"(?i)\bhow\b", q) else "concept"
         words = [w for w in re.findall(r"[A-Za-z_]{4,}", q)][:3]
         return json.dumps({"kind": kind, "knowledge_points": words, "search_query": q[:100],
                            "needs_clarification": False, "clarifying_question": ""})
-    if "Check your answer above" in last:
-        return "SUPPORTED"
-    refs = re.findall(r'<passage id="(\d+)" title="([^"]*)"', last)
+    if "Check your answer against the passages" in last:
+        return "NONE"
+    refs = re.findall(r'<passage id="\d+">\n\[(\d+)\] ([^\n]*)', last)
     if not refs:
         return "The documentation passages I have do not cover this, so I cannot give a checked answer."
     ref, title = refs[0]

@@ -11,11 +11,11 @@ import logging
 import re
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, HumanMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from molly.llm import UsageCounter, call_llm
-from molly.prompting import escape_delimiters, load_prompt
+from molly.llm import UsageCounter, call_json
+from molly.prompting import task_messages
 from molly.schemas import Intent, IntentKind
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,10 @@ def fallback_intent(question: str) -> Intent:
     return Intent(kind=kind, search_query=q[:200], source="fallback")
 
 
-class _IntentOut(BaseModel):
-    """What the LLM must produce; lenient about case and length, strict about the kind."""
+class IntentReply(BaseModel):
+    """Record what a Python learner needs (kind, knowledge points, search query, clarification)."""
+
+    # Lenient about case and length, strict about the kind.
 
     model_config = ConfigDict(extra="ignore")
     kind: IntentKind
@@ -95,7 +97,7 @@ def parse_intent(text: str) -> Intent:
     m = re.search(r"\{.*\}", text, re.S)
     if not m:
         raise ValueError("no JSON object found in the reply")
-    out = _IntentOut.model_validate(json.loads(m.group(0)))
+    out = IntentReply.model_validate(json.loads(m.group(0)))
     asks = out.needs_clarification and bool(out.clarifying_question.strip())
     return Intent(kind=out.kind, knowledge_points=out.knowledge_points, search_query=out.search_query[:200],
                   needs_clarification=asks, clarifying_question=out.clarifying_question[:300] if asks else "",
@@ -107,16 +109,15 @@ def perceive(question: str, llm: BaseChatModel, counter: UsageCounter) -> Intent
     ruled = rule_intent(question)
     if ruled is not None:
         return ruled
-    system, user = load_prompt("intent").render(question=escape_delimiters(question))
-    messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(user)]
-    reply = call_llm(llm, messages, counter, max_tokens=120)
+    messages = task_messages("intent", question)
+    reply = call_json(llm, messages, counter, IntentReply, max_tokens=120)
     try:
         return parse_intent(reply)
     except (ValueError, ValidationError) as first:
         log.info("intent output invalid, re-asking: %s", str(first)[:200])
         messages += [AIMessage(reply), HumanMessage(
             f"That reply was not valid: {str(first)[:300]}. Reply with only the JSON object.")]
-    reply = call_llm(llm, messages, counter, max_tokens=120)
+    reply = call_json(llm, messages, counter, IntentReply, max_tokens=120)
     try:
         return parse_intent(reply)
     except (ValueError, ValidationError):

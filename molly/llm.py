@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -15,8 +16,9 @@ from typing import Any
 
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
+from pydantic import BaseModel
 
 from molly.config import Settings
 from molly.errors import BackendError, MollyError
@@ -90,16 +92,43 @@ class UsageCounter(BaseCallbackHandler):
             self.prompt_tokens += reported or estimate
 
 
-def call_llm(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCounter, **bind: Any) -> str:
-    """One chat call returning its text; backend failures become a ``BackendError``."""
-    model: Any = llm.bind(**bind) if bind else llm
+def _invoke(runnable: Any, messages: list[BaseMessage], counter: UsageCounter) -> Any:
     try:
-        result = model.invoke(messages, config={"callbacks": [counter]})
+        return runnable.invoke(messages, config={"callbacks": [counter]})
     except MollyError:
         raise
     except Exception as e:  # connection refused, timeout, server error: all mean "no answer"
         log.warning("LLM call failed: %s", type(e).__name__)
         raise BackendError("The language model did not answer. Please try again in a moment.",
                            detail=f"{type(e).__name__}: {e}") from e
-    text = result.content if isinstance(result, AIMessage) else getattr(result, "content", "")
-    return text if isinstance(text, str) else str(text)
+
+
+def _text(message: Any) -> str:
+    content = getattr(message, "content", "")
+    return content if isinstance(content, str) else str(content)
+
+
+def call_llm(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCounter, **bind: Any) -> str:
+    """One chat call returning its text; backend failures become a ``BackendError``."""
+    return _text(_invoke(llm.bind(**bind) if bind else llm, messages, counter))
+
+
+def call_json(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCounter, schema: type[BaseModel],
+              max_tokens: int) -> str:
+    """One call whose reply should be a JSON object for ``schema``, returned as text for validation.
+
+    OpenAI-compatible servers (vLLM, llama.cpp's server) get forced function calling; llama.cpp in
+    process gets a JSON-schema grammar; other models are asked by the prompt alone.
+    """
+    name = type(llm).__name__
+    if name == "ChatOpenAI":
+        runnable = llm.bind(max_completion_tokens=max_tokens).with_structured_output(  # type: ignore[attr-defined]
+            schema, method="function_calling", include_raw=True)
+        result = _invoke(runnable, messages, counter)
+        raw = result.get("raw") if isinstance(result, dict) else None
+        calls = getattr(raw, "tool_calls", None) or []
+        return json.dumps(calls[0]["args"]) if calls else _text(raw)
+    if name == "ChatLlamaCpp":
+        fmt = {"type": "json_object", "schema": schema.model_json_schema()}
+        return call_llm(llm, messages, counter, max_tokens=max_tokens, response_format=fmt)
+    return call_llm(llm, messages, counter, max_tokens=max_tokens)

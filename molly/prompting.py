@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
 from molly.schemas import Passage
 
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
@@ -62,7 +64,18 @@ def format_passages(passages: list[Passage]) -> str:
     if not passages:
         return "(No passages from the documentation matched this question.)"
     return "\n\n".join(
-        f'<passage id="{p.ref}" title="{escape_delimiters(p.chunk.title).replace(chr(34), "")}">\n'
+        f'<passage id="{p.ref}">\n[{p.ref}] {escape_delimiters(p.chunk.title)}\n'
         f"{escape_delimiters(p.chunk.text)}\n</passage>"
         for p in passages
     )
+
+
+def task_messages(task: str, question: str, **values: str) -> list[BaseMessage]:
+    """The tutor's system text, then the question, then the task (``prompts/<task>.md``).
+
+    Every call of a turn starts with the same system text and question, so llama.cpp and vLLM
+    reuse their cached prefix: the draft reuses the intent call's, reflection the whole draft's.
+    """
+    system = load_prompt("tutor").system
+    user = load_prompt(task).render(question=escape_delimiters(question), **values)[1]
+    return [SystemMessage(system), HumanMessage(user)]

@@ -2,9 +2,9 @@
 
 Deterministic checks: every cited ``[n]`` names a passage that was retrieved; every Python code
 block parses. The LLM verdict asks the drafting model, in the same conversation (so llama.cpp and
-vLLM reuse the cached prefix), whether its claims are supported; if not, the same call returns a
-revision. What still fails afterwards is dropped, never shown. Not here: running code (a sandbox
-is a later stage), claim-by-claim entailment.
+vLLM reuse the cached prefix), which numbered sentences the passages do not support; the revision
+drops those sentences, and what still fails the deterministic checks is dropped too, never shown.
+Not here: running code (a sandbox is a later stage), entailment models.
 """
 
 from __future__ import annotations
@@ -92,29 +92,85 @@ def problems_text(checks: list[Check]) -> str:
     return "Automatic checks found problems: " + "; ".join(f"{c.name}: {c.detail}" for c in failed) + "."
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[`(\"'*])|\n+")
+
+
+def segments(text: str) -> list[tuple[bool, str]]:
+    """Split an answer into (is_sentence, piece): prose sentences, and everything else (code blocks,
+    separators) kept verbatim, so that ``"".join(p for _, p in segments(t)) == t``."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for m in _FENCE.finditer(text):
+        out += _split_prose(text[pos : m.start()])
+        out.append((False, m.group(0)))
+        pos = m.end()
+    return out + _split_prose(text[pos:])
+
+
+def _split_prose(prose_text: str) -> list[tuple[bool, str]]:
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(prose_text):
+        if prose_text[pos : m.start()].strip():
+            out.append((True, prose_text[pos : m.start()]))
+        elif m.start() > pos:
+            out.append((False, prose_text[pos : m.start()]))
+        out.append((False, m.group(0)))
+        pos = m.end()
+    if prose_text[pos:].strip():
+        out.append((True, prose_text[pos:]))
+    elif prose_text[pos:]:
+        out.append((False, prose_text[pos:]))
+    return out
+
+
+def numbered_sentences(text: str) -> str:
+    """The prose sentences of an answer, numbered from 1, for the reflection prompt."""
+    sentences = [p.strip() for is_s, p in segments(text) if is_s]
+    return "\n".join(f"({i}) {s}" for i, s in enumerate(sentences, 1))
+
+
 @dataclass(frozen=True)
 class Verdict:
-    """The LLM's judgement of its own draft."""
+    """The LLM's judgement of its own draft: which sentences it found unsupported."""
 
-    supported: bool
-    reason: str
-    revision: str | None
+    clear: bool
+    unsupported: tuple[int, ...]
+
+    @property
+    def supported(self) -> bool:
+        return self.clear and not self.unsupported
 
 
-def parse_verdict(reply: str) -> Verdict:
-    """Read ``SUPPORTED`` or ``UNSUPPORTED: reason`` + ``REVISED ANSWER:`` + text."""
-    text = reply.strip()
-    head = text.lstrip("*# ").upper()
-    if head.startswith("SUPPORTED"):
-        return Verdict(True, "", None)
-    m = re.search(r"REVISED ANSWER:?\**\s*\n?(.*)", text, re.S | re.I)
-    revision = m.group(1).strip() if m and m.group(1).strip() else None
-    reason_m = re.search(r"UNSUPPORTED:?\**\s*(.*)", text, re.I)
-    reason = reason_m.group(1).split("\n")[0].strip() if reason_m else text.split("\n")[0][:200]
-    if not reason_m and not m:
-        # Neither keyword: an unusable verdict counts as "not verified", with no revision.
-        return Verdict(False, "the check gave no clear verdict", None)
-    return Verdict(False, reason[:300], revision)
+def parse_verdict(reply: str, n_sentences: int) -> Verdict:
+    """Read ``NONE`` or a list of sentence numbers; anything else is an unclear verdict."""
+    text = reply.strip().strip("*`. ")
+    if re.fullmatch(r"(?i)none\b.*", text, flags=re.S) or re.match(r"(?i)none\b", text):
+        return Verdict(True, ())
+    nums = [int(n) for n in re.findall(r"\d+", text.split("\n")[0])]
+    valid = tuple(sorted({n for n in nums if 1 <= n <= n_sentences}))
+    if nums and valid:
+        return Verdict(True, valid)
+    return Verdict(False, ())
+
+
+def drop_sentences(text: str, numbers: tuple[int, ...]) -> str:
+    """The answer without the given (1-based) prose sentences."""
+    out, i = [], 0
+    for is_sentence, piece in segments(text):
+        if is_sentence:
+            i += 1
+            if i in numbers:
+                continue
+        out.append(piece)
+    return _tidy_prose("".join(out))
+
+
+def _tidy_prose(text: str) -> str:
+    """Collapse blank-line runs and trailing spaces left by removals, outside code only."""
+    parts = re.split(r"(```.*?```)", text, flags=re.S)
+    return "".join(p if i % 2 else re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", p))
+                   for i, p in enumerate(parts)).strip()
 
 
 def drop_failures(text: str, passages: list[Passage]) -> str:
@@ -129,4 +185,6 @@ def drop_failures(text: str, passages: list[Passage]) -> str:
         return f"[{', '.join(nums)}]" if nums else ""
 
     parts = re.split(r"(```.*?```|`[^`\n]*`)", text, flags=re.S)
-    return "".join(p if i % 2 else _CITE.sub(keep_known, p) for i, p in enumerate(parts)).strip()
+    # a removed citation must not leave "word ." behind
+    return "".join(p if i % 2 else re.sub(r"[ \t]+([.,;:!?])", r"\1", _CITE.sub(keep_known, p))
+                   for i, p in enumerate(parts)).strip()

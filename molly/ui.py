@@ -90,16 +90,18 @@ def build_ui(tutor: Tutor) -> Any:
         def turn(message: str, history: list[dict[str, Any]]) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
             yield from respond(tutor, message, history or [])
 
-        box.submit(turn, [box, chat], [chat, box, evidence], concurrency_limit=1)
+        box.submit(turn, [box, chat], [chat, box, evidence], concurrency_limit=1, api_name="ask")
     return demo
 
 
 def launch(tutor: Tutor, settings: Settings, *, block: bool = True) -> Any:
-    """Serve on ``settings.host:port``. Refuses to bind off loopback (no auth exists yet)."""
+    """Serve on ``settings.host:port`` and return the Blocks (running, when ``block`` is False).
+    Refuses to bind off loopback: no authentication exists yet."""
     if settings.host not in LOOPBACK:
         raise MollyError("Molly only serves on this computer (127.0.0.1) until instructor authentication is set up.",
                          detail=f"MOLLY_HOST={settings.host}")
     demo = build_ui(tutor)
     demo.queue(max_size=64, default_concurrency_limit=1)
-    return demo.launch(server_name=settings.host, server_port=settings.port, share=False,
-                       prevent_thread_lock=not block, quiet=not block, show_error=False)
+    demo.launch(server_name=settings.host, server_port=settings.port, share=False,
+                prevent_thread_lock=not block, quiet=not block, show_error=False)
+    return demo

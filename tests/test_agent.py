@@ -24,42 +24,51 @@ def tutor(settings: Settings, retriever: DenseRetriever, replies: list[str]) -> 
 
 
 def test_supported_draft_is_shown_with_citations(settings: Settings, hash_retriever: DenseRetriever) -> None:
-    t, llm = tutor(settings, hash_retriever, [intent_json(), "Loop over the file object [1].", "SUPPORTED"])
+    t, llm = tutor(settings, hash_retriever, [intent_json(), "Loop over the file object [1].", "NONE"])
     answer = t.ask("How do I read a file line by line?")
     assert answer.text == "Loop over the file object [1]." and not answer.withheld
     assert answer.citations[0].url.startswith("https://docs.python.org/3.11/")
     assert answer.llm_calls == 3 and answer.prompt_tokens > 0
-    assert all(c.passed for c in answer.checks)
+    assert all(c.passed for c in answer.checks), answer.checks
     assert set(answer.timings) >= {"intent", "retrieve", "draft", "reflect", "total"}
-    draft_call, reflect_call = llm.history[1], llm.history[2]
-    assert reflect_call[: len(draft_call)] == draft_call  # shared prefix for the KV cache
-    assert "<passage id=\"1\"" in str(draft_call[1].content)
+    intent_call, draft_call, reflect_call = llm.history
+    assert reflect_call[: len(draft_call)] == draft_call  # reflection reuses the whole draft prefix
+    assert intent_call[0] == draft_call[0]  # same system text ...
+    q = "<question>\nHow do I read a file line by line?\n</question>"
+    assert str(intent_call[1].content).startswith(q) and str(draft_call[1].content).startswith(q)  # ... and question
+    assert '<passage id="1">' in str(draft_call[1].content)
+    assert "(1) Loop over the file object [1]." in str(reflect_call[-1].content)
 
 
-def test_unsupported_draft_is_revised_once(settings: Settings, hash_retriever: DenseRetriever) -> None:
+def test_unsupported_sentences_are_removed(settings: Settings, hash_retriever: DenseRetriever) -> None:
     t, _ = tutor(settings, hash_retriever, [
-        intent_json(), "readlines() is lazy [1]. See [9].",
-        "UNSUPPORTED: readlines is not lazy\nREVISED ANSWER:\nIterate over the file object [1]."])
+        intent_json(), "Loop over the file object [1]. Also readlines() is lazy [2].", "2"])
     answer = t.ask("How do I read a file line by line?")
-    assert answer.text == "Iterate over the file object [1]."
+    assert answer.text == "Loop over the file object [1]."
     checks = {c.name: c for c in answer.checks}
-    assert not checks["claims_supported"].passed and checks["revised"].passed
+    assert "removed 1 unsupported of 2" in checks["claims_supported"].detail
     assert answer.llm_calls == 3
 
 
-def test_revision_that_still_fails_has_the_failures_dropped(settings: Settings, hash_retriever: DenseRetriever) -> None:
-    t, _ = tutor(settings, hash_retriever, [
-        intent_json(), "x [1]", "UNSUPPORTED: bad\nREVISED ANSWER:\nUse it [1] and [8].\n\n```python\nfor x in\n```"])
+def test_what_still_fails_deterministic_checks_is_dropped(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, _ = tutor(settings, hash_retriever, [intent_json(), "Use it [1] and [8].\n\n```python\nfor x in\n```", "NONE"])
     answer = t.ask("How do I read a file?")
     assert "[8]" not in answer.text and "for x in" not in answer.text
     assert [c.id for c in answer.citations] == [1]
 
 
-def test_unverifiable_draft_is_withheld(settings: Settings, hash_retriever: DenseRetriever) -> None:
-    t, _ = tutor(settings, hash_retriever, [intent_json(), "Made-up stuff [1].", "UNSUPPORTED: invented"])
+def test_fully_unsupported_draft_is_withheld(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, _ = tutor(settings, hash_retriever, [intent_json(), "Made-up stuff [1].", "1"])
     answer = t.ask("How do I read a file?")
     assert answer.withheld and answer.text == WITHHELD_REPLY and "Made-up" not in answer.text
     assert answer.citations  # the learner still gets the passages to read
+
+
+def test_unclear_verdict_is_reported_not_hidden(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, _ = tutor(settings, hash_retriever, [intent_json(), "Loop over it [1].", "I think it is fine overall."])
+    answer = t.ask("How do I read a file?")
+    checks = {c.name: c for c in answer.checks}
+    assert not answer.withheld and not checks["claims_supported"].passed
 
 
 def test_off_topic_gets_a_scope_reply_without_retrieval(settings: Settings, hash_retriever: DenseRetriever) -> None:
@@ -76,14 +85,14 @@ def test_clarifying_question_is_asked(settings: Settings, hash_retriever: DenseR
 
 
 def test_solution_request_gets_hint_guidance(settings: Settings, hash_retriever: DenseRetriever) -> None:
-    t, llm = tutor(settings, hash_retriever, [intent_json("solution_request"), "Think about loops [1].", "SUPPORTED"])
+    t, llm = tutor(settings, hash_retriever, [intent_json("solution_request"), "Think about loops [1].", "NONE"])
     answer = t.ask("Solve my homework: read the file and count words")
     assert answer.intent.kind is IntentKind.SOLUTION_REQUEST
     assert "Do not write the solution" in str(llm.history[1][1].content)
 
 
 def test_events_stream_stages_then_draft_then_answer(settings: Settings, hash_retriever: DenseRetriever) -> None:
-    t, _ = tutor(settings, hash_retriever, [intent_json(), "Loop [1].", "SUPPORTED"])
+    t, _ = tutor(settings, hash_retriever, [intent_json(), "Loop [1].", "NONE"])
     events = list(t.run("How do I read a file?"))
     started = [e.name for e in events if isinstance(e, Stage) and not e.done]
     assert started == ["understanding", "searching the docs", "drafting", "checking"]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from molly.reflection import (CODE_REMOVED, cited_refs, deterministic_checks, drop_failures, parse_verdict,
-                              repl_to_source, syntax_error)
+from hypothesis import given
+from hypothesis import strategies as st
+
+from molly.reflection import (CODE_REMOVED, cited_refs, deterministic_checks, drop_failures, drop_sentences,
+                              numbered_sentences, parse_verdict, repl_to_source, segments, syntax_error)
 from molly.schemas import Passage
 from tests.conftest import SMALL_CORPUS
 
@@ -40,9 +43,19 @@ def test_no_citation_is_flagged_when_passages_exist() -> None:
 
 
 def test_parse_verdict_forms() -> None:
-    assert parse_verdict("SUPPORTED").supported
-    assert parse_verdict("**SUPPORTED**").supported
-    v = parse_verdict("UNSUPPORTED: claims readlines is lazy\nREVISED ANSWER:\nIterate over the file [1].")
-    assert not v.supported and v.reason == "claims readlines is lazy" and v.revision == "Iterate over the file [1]."
-    v = parse_verdict("I think it is fine overall.")
-    assert not v.supported and v.revision is None
+    assert parse_verdict("NONE", 3).supported and parse_verdict("**None**.", 3).supported
+    v = parse_verdict("2, 3", 3)
+    assert v.clear and v.unsupported == (2, 3) and not v.supported
+    assert parse_verdict("Sentences 9 and 10", 3).clear is False  # numbers that do not exist
+    assert parse_verdict("I think it is fine overall.", 3).clear is False
+
+
+def test_segments_number_prose_and_keep_code() -> None:
+    text = "First fact [1]. Second fact [2].\n\n```python\nx = 1. \ny = 2\n```\nThird one!"
+    assert numbered_sentences(text) == "(1) First fact [1].\n(2) Second fact [2].\n(3) Third one!"
+    assert drop_sentences(text, (2,)) == "First fact [1].\n\n```python\nx = 1. \ny = 2\n```\nThird one!"
+
+
+@given(st.text(st.sampled_from("ab .!?\n`[1]xyZ"), max_size=200))
+def test_segments_round_trip(text: str) -> None:
+    assert "".join(piece for _, piece in segments(text)) == text

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from typing import Protocol
 
+import numpy as np
+
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.store import VectorStore
 from molly.schemas import Chunk, Passage
@@ -29,31 +31,45 @@ class Retriever(Protocol):
 
 
 class DenseRetriever:
-    """Max-cosine over several queries, floor, top-k, then fit the passages into a token budget."""
+    """Several queries scored together, a floor, a cap per page, then a token budget.
+
+    Each candidate (from any query's nearest neighbours) is scored by its weighted mean cosine
+    over all the queries, the first (the learner's own question) counting double: a passage
+    must fit the question and the perceived knowledge points, not just one narrow facet.
+    At most ``per_page`` passages come from one page, so one API page cannot crowd out the rest.
+    """
 
     def __init__(self, store: VectorStore, embedder: Embedder, *, top_k: int = 4, candidate_k: int = 12,
-                 score_floor: float = 0.3, token_budget: int = 600) -> None:
+                 score_floor: float = 0.3, token_budget: int = 600, per_page: int = 2) -> None:
         if top_k <= 0:
             raise ValueError(f"top_k must be > 0, got {top_k}")
         self.store, self.embedder = store, embedder
         self.top_k, self.candidate_k = top_k, max(candidate_k, top_k)
-        self.score_floor, self.token_budget = score_floor, token_budget
+        self.score_floor, self.token_budget, self.per_page = score_floor, token_budget, per_page
 
     def search(self, queries: list[str]) -> list[tuple[Chunk, float]]:
-        """Candidates above the floor, each with its best score over the queries, best first."""
-        queries = [q.strip() for q in queries if q and q.strip()]
+        """Candidates above the floor with their combined score, best first (no page cap)."""
+        queries = list(dict.fromkeys(q.strip() for q in queries if q and q.strip()))
         if not queries:
             return []
         vectors = self.embedder.embed(queries)
-        best: dict[str, tuple[Chunk, float]] = {}
-        for hits in self.store.search(vectors, self.candidate_k):
-            for chunk, score in hits:
-                if score >= self.score_floor and score > best.get(chunk.id, (chunk, -2.0))[1]:
-                    best[chunk.id] = (chunk, score)
-        return sorted(best.values(), key=lambda cs: (-cs[1], cs[0].id))
+        candidates = {c.id: c for hits in self.store.search(vectors, self.candidate_k) for c, _ in hits}
+        ids = list(candidates)
+        weights = np.array([2.0] + [1.0] * (len(queries) - 1), dtype=np.float32)
+        scores = self.store.similarity(vectors, ids) @ weights / weights.sum()
+        ranked = sorted(zip(ids, scores.tolist(), strict=True), key=lambda x: (-x[1], x[0]))
+        return [(candidates[i], s) for i, s in ranked if s >= self.score_floor]
 
     def retrieve(self, queries: list[str]) -> list[Passage]:
-        return fit_budget(self.search(queries)[: self.top_k], self.token_budget)
+        chosen: list[tuple[Chunk, float]] = []
+        per_page: dict[str, int] = {}
+        for chunk, score in self.search(queries):
+            if per_page.get(chunk.page, 0) < self.per_page:
+                per_page[chunk.page] = per_page.get(chunk.page, 0) + 1
+                chosen.append((chunk, score))
+            if len(chosen) == self.top_k:
+                break
+        return fit_budget(chosen, self.token_budget)
 
 
 def fit_budget(ranked: list[tuple[Chunk, float]], budget: int, min_tail_tokens: int = 60) -> list[Passage]:

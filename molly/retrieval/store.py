@@ -56,6 +56,7 @@ class VectorStore:
         self._index = index
         self.chunks = chunks
         self.manifest = manifest
+        self._position = {c.id: i for i, c in enumerate(chunks)}
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -70,6 +71,13 @@ class VectorStore:
             [(self.chunks[i], float(s)) for s, i in zip(row_s, row_i, strict=True) if i >= 0]
             for row_s, row_i in zip(scores, ids, strict=True)
         ]
+
+    def similarity(self, vectors: np.ndarray, chunk_ids: list[str]) -> np.ndarray:
+        """Cosine of each chunk (rows) with each query vector (columns)."""
+        if not chunk_ids:
+            return np.zeros((0, len(vectors)), dtype=np.float32)
+        stored = self._index.reconstruct_batch(np.array([self._position[i] for i in chunk_ids], dtype=np.int64))
+        return np.asarray(stored, dtype=np.float32) @ np.asarray(vectors, dtype=np.float32).T
 
     @classmethod
     def build(
@@ -88,6 +96,7 @@ class VectorStore:
         index.add(vectors)
         index_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=index_dir.parent))
+        tmp.chmod(0o755)  # mkdtemp makes it private; the index is readable like the corpus beside it
         try:
             faiss.write_index(index, str(tmp / "index.faiss"))
             (tmp / "ids.json").write_text(json.dumps([c.id for c in chunks]), encoding="utf-8")

@@ -1,0 +1,111 @@
+"""Benchmark (not a test): the full Molly turn vs plain single-call RAG, same model, same run.
+
+For 10 fixed questions it runs Molly's pipeline and the plain-RAG baseline back to back (order
+alternating, llama.cpp's prompt cache cleared before each turn so neither inherits the other's
+prefix), and reports per-stage times, LLM calls, prompt tokens, median/p95 totals and the ratio.
+It also measures retrieval latency (embed + FAISS search) over 200 queries.
+
+Usage: ``python eval/benchmarks/pipeline_bench.py [--out eval/benchmarks/results/pipeline.json]``
+(honours MOLLY_* settings, e.g. MOLLY_LLM_BACKEND=openai for a served model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from molly.config import Settings
+from molly.factory import build_tutor
+
+QUESTIONS = [
+    "How do I read a file line by line?",
+    "What is the difference between a list and a tuple?",
+    "How do I sort a list of dictionaries by a key?",
+    "What does the yield keyword do?",
+    "Traceback (most recent call last):\n  File \"a.py\", line 2, in <module>\n    print(int('abc'))\nValueError: invalid literal for int() with base 10: 'abc'",
+    "How can I check if a key exists in a dictionary?",
+    "What is a lambda function?",
+    "How do I format a float with two decimal places in an f-string?",
+    "Why does my function return None?\n\ndef add(a, b):\n    print(a + b)\n\nx = add(1, 2)",
+    "How do I remove duplicates from a list while keeping the order?",
+]
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def reset_cache(tutor: Any) -> None:
+    client = getattr(tutor.llm, "client", None)
+    if client is not None and hasattr(client, "reset"):
+        client.reset()  # llama.cpp: forget the cached prompt prefix
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=Path("eval/benchmarks/results/pipeline.json"))
+    parser.add_argument("--limit", type=int, default=len(QUESTIONS))
+    args = parser.parse_args()
+    settings = Settings()
+    t = time.perf_counter()
+    tutor = build_tutor(settings)
+    print(f"backend={settings.llm_backend} setup {time.perf_counter() - t:.1f} s")
+    tutor.plain_rag("warm-up: what is a variable?")  # loads the model weights into memory
+
+    rows = []
+    for i, q in enumerate(QUESTIONS[: args.limit]):
+        order = ("molly", "plain") if i % 2 == 0 else ("plain", "molly")
+        res: dict[str, Any] = {}
+        for kind in order:
+            reset_cache(tutor)
+            start = time.perf_counter()
+            ans = tutor.ask(q) if kind == "molly" else tutor.plain_rag(q)
+            res[kind] = {"total": time.perf_counter() - start, "timings": ans.timings, "llm_calls": ans.llm_calls,
+                         "prompt_tokens": ans.prompt_tokens, "intent": ans.intent.kind.value,
+                         "cited": [c.url for c in ans.citations], "withheld": ans.withheld,
+                         "checks": {c.name: c.passed for c in ans.checks}}
+        rows.append({"question": q, **res})
+        m, p = res["molly"], res["plain"]
+        stages = " ".join(f"{k}={v:.1f}" for k, v in m["timings"].items() if k != "total")
+        print(f"[{i + 1:2d}] molly {m['total']:5.1f}s ({stages}; calls={m['llm_calls']} ptok={m['prompt_tokens']}"
+              f" {m['intent']}{' WITHHELD' if m['withheld'] else ''}) | plain {p['total']:5.1f}s "
+              f"(ptok={p['prompt_tokens']}) | {q.splitlines()[0][:50]}")
+
+    molly = [r["molly"]["total"] for r in rows]
+    plain = [r["plain"]["total"] for r in rows]
+    ratios = [a / b for a, b in zip(molly, plain, strict=True)]
+    # Retrieval latency alone: embed + search, the pipeline's own retrieval path.
+    retriever = tutor.retriever
+    lat = []
+    for j in range(200):
+        q = QUESTIONS[j % len(QUESTIONS)] + f" {j}"
+        s = time.perf_counter()
+        retriever.retrieve([q])
+        lat.append((time.perf_counter() - s) * 1000)
+    summary = {
+        "questions": len(rows), "backend": settings.llm_backend,
+        "molly_median_s": statistics.median(molly), "molly_p95_s": pct(molly, 0.95),
+        "plain_median_s": statistics.median(plain), "plain_p95_s": pct(plain, 0.95),
+        "ratio_of_medians": statistics.median(molly) / statistics.median(plain),
+        "median_ratio": statistics.median(ratios),
+        "llm_calls_max": max(r["molly"]["llm_calls"] for r in rows),
+        "llm_calls_mean": statistics.mean(r["molly"]["llm_calls"] for r in rows),
+        "prompt_tokens_mean_molly": statistics.mean(r["molly"]["prompt_tokens"] for r in rows),
+        "prompt_tokens_mean_plain": statistics.mean(r["plain"]["prompt_tokens"] for r in rows),
+        "stage_median_s": {s: statistics.median(r["molly"]["timings"].get(s, 0.0) for r in rows)
+                           for s in ("intent", "retrieve", "draft", "reflect")},
+        "withheld": sum(r["molly"]["withheld"] for r in rows),
+        "retrieval_ms_p50": pct(lat, 0.5), "retrieval_ms_p95": pct(lat, 0.95),
+    }
+    print(json.dumps(summary, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"summary": summary, "rows": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

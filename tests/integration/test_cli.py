@@ -1,0 +1,76 @@
+"""``molly`` as a user runs it: real index and MiniLM, the fake LLM, bad files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from molly.config import Settings
+
+MOLLY = [sys.executable, "-m", "molly.cli"]
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("MOLLY_")} | env
+    return subprocess.run([*MOLLY, *args], capture_output=True, text=True, env=full, timeout=600)
+
+
+def test_ask_json_with_the_real_index() -> None:
+    out = run("ask", "--json", "How do I read a file line by line?", MOLLY_LLM_BACKEND="fake")
+    assert out.returncode == 0, out.stderr
+    answer = json.loads(out.stdout)
+    assert answer["llm_calls"] <= 3
+    assert answer["citations"][0]["url"].startswith("https://docs.python.org/3.11/")
+
+
+def test_empty_and_huge_questions_are_refused_cleanly() -> None:
+    for question in ("   ", "x" * 100_000):
+        out = run("ask", question, MOLLY_LLM_BACKEND="fake")
+        assert out.returncode == 2 and "Traceback" not in out.stderr and out.stderr.startswith("molly: ")
+
+
+def small_kb_copy(tmp_path: Path, n: int = 300) -> Path:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    lines = (Settings().kb_dir / "chunks.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)[:n]
+    (kb / "chunks.jsonl").write_text("".join(lines), encoding="utf-8")
+    return kb
+
+
+def test_corrupt_index_is_rebuilt_never_served(tmp_path: Path) -> None:
+    kb = small_kb_copy(tmp_path)
+    assert run("index", "build", MOLLY_KB_DIR=str(kb)).returncode == 0
+    faiss_file = kb / "index" / "index.faiss"
+    data = bytearray(faiss_file.read_bytes())
+    data[-10] ^= 0xFF
+    faiss_file.write_bytes(bytes(data))
+    assert run("index", "verify", MOLLY_KB_DIR=str(kb)).returncode == 2
+    out = run("ask", "--json", "How do I open a file?", MOLLY_KB_DIR=str(kb), MOLLY_LLM_BACKEND="fake")
+    assert out.returncode == 0, out.stderr
+    assert run("index", "verify", MOLLY_KB_DIR=str(kb)).returncode == 0  # rebuilt, valid again
+
+
+def test_missing_corpus_is_a_clear_message(tmp_path: Path) -> None:
+    out = run("ask", "What is a list?", MOLLY_KB_DIR=str(tmp_path / "nowhere"), MOLLY_LLM_BACKEND="fake")
+    assert out.returncode == 2 and "knowledge base is missing" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_missing_or_corrupt_gguf_is_a_clear_message(tmp_path: Path) -> None:
+    out = run("ask", "What is a list?", MOLLY_MODEL_PATH=str(tmp_path / "none.gguf"))
+    assert out.returncode == 2 and "does not exist" in out.stderr and "Traceback" not in out.stderr
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"GGUF" + os.urandom(4096))
+    out = run("ask", "What is a list?", MOLLY_MODEL_PATH=str(bad))
+    assert out.returncode == 2 and "could not be loaded" in out.stderr and "Traceback" not in out.stderr
+    junk = tmp_path / "junk.gguf"
+    junk.write_bytes(b"<html>not a model</html>")
+    out = run("ask", "What is a list?", MOLLY_MODEL_PATH=str(junk))
+    assert out.returncode == 2 and "not a GGUF" in out.stderr
+
+
+def test_bad_setting_is_reported() -> None:
+    out = run("ask", "x", MOLLY_TOP_K="0")
+    assert out.returncode == 2 and "invalid settings" in out.stderr

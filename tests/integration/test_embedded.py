@@ -1,0 +1,35 @@
+"""The real pipeline on a CPU: packaged GGUF through llama.cpp, MiniLM, the shipped FAISS index."""
+
+from __future__ import annotations
+
+import pytest
+
+from molly.agent import Tutor
+from molly.retrieval.retriever import DenseRetriever
+from molly.schemas import IntentKind
+
+pytestmark = pytest.mark.slow
+DOCS = "https://docs.python.org/3.11/"
+
+
+def test_retrieval_finds_the_tutorial_section_for_reading_lines(real_retriever: DenseRetriever) -> None:
+    ids = [p.chunk.id for p in real_retriever.retrieve(["How do I read a file line by line?"])]
+    assert any(i.startswith("tutorial/inputoutput.html#") for i in ids), ids
+
+
+def test_read_file_line_by_line_is_answered_with_a_docs_citation(embedded_tutor: Tutor) -> None:
+    answer = embedded_tutor.ask("How do I read a file line by line?")
+    assert answer.llm_calls <= 3
+    assert not answer.withheld, answer.checks
+    urls = [c.url for c in answer.citations]
+    assert any(u.startswith(DOCS + "tutorial/") or u.startswith(DOCS + "library/") for u in urls), urls
+    assert any(p.chunk.page in ("tutorial/inputoutput.html", "library/io.html", "library/functions.html")
+               for p in answer.passages)
+
+
+def test_a_traceback_is_explained_from_the_exceptions_page(embedded_tutor: Tutor) -> None:
+    answer = embedded_tutor.ask("Traceback (most recent call last):\n  File \"a.py\", line 2, in <module>\n"
+                                "    print(xs[3])\nIndexError: list index out of range")
+    assert answer.intent.kind is IntentKind.ERROR and answer.llm_calls <= 2
+    assert any(p.chunk.id == "library/exceptions.html#IndexError" for p in answer.passages)
+    assert answer.text.strip()

@@ -1,0 +1,83 @@
+"""The served path against a real OpenAI-compatible server: llama.cpp's, on loopback, same GGUF."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from molly.agent import Tutor
+from molly.config import Settings
+from molly.errors import BackendError
+from molly.intent import IntentReply, parse_intent
+from molly.llm import UsageCounter, build_chat_model, call_json
+from molly.model_files import packaged_gguf
+from molly.retrieval.retriever import DenseRetriever
+from tests.integration.conftest import free_port
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = free_port()
+    gguf = packaged_gguf(Settings().cache_dir)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),
+         "--n_ctx", "4096", "--model_alias", "molly"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"llama_cpp.server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+            try:
+                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("llama_cpp.server did not start within 120 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def served(url: str) -> Settings:
+    return Settings(llm_backend="openai", openai_base_url=url, openai_model="molly")
+
+
+def test_structured_intent_through_function_calling(server: str) -> None:
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from molly.prompting import load_prompt
+
+    llm = build_chat_model(served(server))
+    system, user = load_prompt("intent").render(question="How do I sort a list of dicts by a key?")
+    counter = UsageCounter()
+    intent = parse_intent(call_json(llm, [SystemMessage(system), HumanMessage(user)], counter, IntentReply, 120))
+    assert intent.kind.value in {"howto", "concept"}
+    assert counter.calls == 1 and counter.prompt_tokens > 50  # real count reported by the server
+
+
+def test_full_turn_over_the_served_backend(server: str, real_retriever: DenseRetriever) -> None:
+    settings = served(server)
+    answer = Tutor(settings, build_chat_model(settings), real_retriever).ask("How do I read a file line by line?")
+    assert answer.llm_calls <= 3 and answer.text.strip()
+    assert all(c.url.startswith("https://docs.python.org/3.11/") for c in answer.citations)
+
+
+def test_unreachable_server_is_a_clear_error(real_retriever: DenseRetriever) -> None:
+    settings = Settings(llm_backend="openai", openai_base_url=f"http://127.0.0.1:{free_port()}/v1", llm_timeout_s=5)
+    tutor = Tutor(settings, build_chat_model(settings), real_retriever)
+    with pytest.raises(BackendError, match="did not answer"):
+        tutor.ask("What is a list?")
