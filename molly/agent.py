@@ -17,14 +17,22 @@ from dataclasses import dataclass
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
+from molly.attribution import attribute
 from molly.config import Settings
 from molly.errors import InvalidQuestionError
 from molly.intent import perceive
 from molly.llm import UsageCounter, call_llm
 from molly.prompting import format_passages, load_prompt, task_messages
-from molly.reflection import (cited_refs, deterministic_checks, drop_failures, drop_sentences, numbered_sentences,
-                              parse_verdict, problems_text, segments)
-from molly.attribution import attribute
+from molly.reflection import (
+    cited_refs,
+    deterministic_checks,
+    drop_failures,
+    drop_sentences,
+    numbered_sentences,
+    parse_verdict,
+    problems_text,
+    segments,
+)
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.retriever import Retriever
 from molly.schemas import Answer, Check, Citation, Intent, IntentKind, Passage
@@ -86,6 +94,12 @@ class Tutor:
         """``embedder``, when given, adds citations the model forgot (see ``attribution.py``)."""
         self.settings, self.llm, self.retriever, self.embedder = settings, llm, retriever, embedder
         self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Page the model in and cache the shared system prompt, so the first learner does not wait.
+        The backend's prefix cache then keeps the system prompt from turn to turn."""
+        with self._lock:
+            call_llm(self.llm, task_messages("intent", "What is a variable?"), UsageCounter(), max_tokens=1)
 
     def ask(self, question: str) -> Answer:
         """The checked answer to ``question``."""

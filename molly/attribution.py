@@ -13,20 +13,20 @@ import re
 
 import numpy as np
 
-from molly.reflection import _CITE, segments
+from molly.reflection import has_citation, segments
 from molly.retrieval.embedder import Embedder
 from molly.schemas import Passage
 
 MIN_WORDS = 5
 
 
-def attribute(text: str, passages: list[Passage], embedder: Embedder, threshold: float = 0.5) -> tuple[str, int]:
+def attribute(text: str, passages: list[Passage], embedder: Embedder, threshold: float = 0.55) -> tuple[str, int]:
     """The text with citations added to uncited sentences, and how many were added."""
     if not passages:
         return text, 0
     segs = segments(text)
     todo = [i for i, (is_s, piece) in enumerate(segs)
-            if is_s and not _CITE.search(piece) and len(piece.split()) >= MIN_WORDS and not piece.rstrip().endswith(":")]
+            if is_s and not has_citation(piece) and len(piece.split()) >= MIN_WORDS and not piece.rstrip().endswith(":")]
     if not todo:
         return text, 0
     vecs = embedder.embed([segs[i][1] for i in todo] + [p.chunk.embedding_text() for p in passages])

@@ -71,6 +71,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from molly.ui import launch
 
     tutor = build_tutor(settings, progress=progress_bar("Building the docs index"))
+    tutor.warm_up()
     launch(tutor, settings)
     return 0
 

@@ -1,13 +1,15 @@
 """Settings: one object built once (from ``MOLLY_*`` environment variables) and passed down.
 
-Nothing else in molly reads the environment. Unknown ``MOLLY_*`` fields are rejected so that
-a typo fails at start-up instead of being silently ignored.
+Nothing else in molly reads the environment. Unknown ``MOLLY_*`` variables are rejected, with
+the closest real name, so that a typo fails at start-up instead of being silently ignored.
 """
 
 from __future__ import annotations
 
+import os
+from difflib import get_close_matches
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +51,17 @@ class Settings(BaseSettings):
     # Web UI
     host: str = "127.0.0.1"
     port: int = Field(default=7860, gt=0, lt=65536)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_env(cls, data: Any) -> Any:
+        # pydantic-settings silently ignores unknown prefixed variables; a typo must fail instead.
+        known = {f"MOLLY_{name.upper()}" for name in cls.model_fields}
+        unknown = sorted(k for k in os.environ if k.upper().startswith("MOLLY_") and k.upper() not in known)
+        if unknown:
+            hints = [f"{k} (did you mean {m[0]}?)" if (m := get_close_matches(k.upper(), known, 1)) else k for k in unknown]
+            raise ValueError(f"unknown setting(s): {', '.join(hints)}")
+        return data
 
     @model_validator(mode="after")
     def _candidates_cover_top_k(self) -> Settings:

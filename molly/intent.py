@@ -92,13 +92,19 @@ class IntentReply(BaseModel):
         return [str(p)[:80] for p in v][:3] if isinstance(v, list) else v
 
 
-def parse_intent(text: str) -> Intent:
+def is_vague(question: str) -> bool:
+    """Short and without code: the only kind of message worth a clarifying question. Small models
+    flag clear questions as unclear too often, so their flag is honoured only for these."""
+    return len(question.split()) <= 8 and not _CODE.search(question) and not exception_of(question)
+
+
+def parse_intent(text: str, question: str = "") -> Intent:
     """Validate the LLM's reply (the first JSON object in it) into an ``Intent``."""
     m = re.search(r"\{.*\}", text, re.S)
     if not m:
         raise ValueError("no JSON object found in the reply")
     out = IntentReply.model_validate(json.loads(m.group(0)))
-    asks = out.needs_clarification and bool(out.clarifying_question.strip())
+    asks = out.needs_clarification and bool(out.clarifying_question.strip()) and is_vague(question)
     return Intent(kind=out.kind, knowledge_points=out.knowledge_points, search_query=out.search_query[:200],
                   needs_clarification=asks, clarifying_question=out.clarifying_question[:300] if asks else "",
                   source="llm")
@@ -112,14 +118,14 @@ def perceive(question: str, llm: BaseChatModel, counter: UsageCounter) -> Intent
     messages = task_messages("intent", question)
     reply = call_json(llm, messages, counter, IntentReply, max_tokens=120)
     try:
-        return parse_intent(reply)
+        return parse_intent(reply, question)
     except (ValueError, ValidationError) as first:
         log.info("intent output invalid, re-asking: %s", str(first)[:200])
         messages += [AIMessage(reply), HumanMessage(
             f"That reply was not valid: {str(first)[:300]}. Reply with only the JSON object.")]
     reply = call_json(llm, messages, counter, IntentReply, max_tokens=120)
     try:
-        return parse_intent(reply)
+        return parse_intent(reply, question)
     except (ValueError, ValidationError):
         log.info("intent output invalid twice; using the rule-based fallback")
         return fallback_intent(question)

@@ -27,6 +27,11 @@ def prose(text: str) -> str:
     return _INLINE.sub(" ", _FENCE.sub(" ", text))
 
 
+def has_citation(text: str) -> bool:
+    """Whether the text cites any ``[n]``."""
+    return _CITE.search(text) is not None
+
+
 def cited_refs(text: str) -> list[int]:
     """Citation numbers in order of first appearance, outside code."""
     seen: list[int] = []

@@ -4,6 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+.venv/bin/ruff check molly tests eval app.py || exit 1
 .venv/bin/python -m pytest "$@"
 rc=$?
 # pytest exits 5 when it collected no test: that is a failure here, never a pass.

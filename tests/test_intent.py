@@ -74,5 +74,9 @@ def test_parse_intent_is_lenient_on_case_and_strict_on_kind() -> None:
     intent = parse_intent('{"kind": "Code Review", "knowledge_points": "loops", "needs_clarification": true}')
     assert intent.kind is IntentKind.CODE_REVIEW and intent.knowledge_points == ["loops"]
     assert intent.needs_clarification is False  # no question given, so nothing to ask
+    ask = '{"kind": "concept", "needs_clarification": true, "clarifying_question": "Which code?"}'
+    assert parse_intent(ask, "it broke").needs_clarification is True
+    # a clear, specific question is answered even if the model asks to clarify it
+    assert parse_intent(ask, "What is the difference between a list and a tuple in Python?").needs_clarification is False
     with pytest.raises(ValueError):
         parse_intent('{"kind": "homework"}')

@@ -5,8 +5,18 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from molly.reflection import (CODE_REMOVED, cited_refs, deterministic_checks, drop_failures, drop_sentences,
-                              numbered_sentences, parse_verdict, repl_to_source, segments, syntax_error)
+from molly.reflection import (
+    CODE_REMOVED,
+    cited_refs,
+    deterministic_checks,
+    drop_failures,
+    drop_sentences,
+    numbered_sentences,
+    parse_verdict,
+    repl_to_source,
+    segments,
+    syntax_error,
+)
 from molly.schemas import Passage
 from tests.conftest import SMALL_CORPUS
 

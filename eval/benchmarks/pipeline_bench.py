@@ -1,8 +1,8 @@
 """Benchmark (not a test): the full Molly turn vs plain single-call RAG, same model, same run.
 
 For 10 fixed questions it runs Molly's pipeline and the plain-RAG baseline back to back (order
-alternating, llama.cpp's prompt cache cleared before each turn so neither inherits the other's
-prefix), and reports per-stage times, LLM calls, prompt tokens, median/p95 totals and the ratio.
+alternating; before each turn llama.cpp's prompt cache is reset to what a running app holds
+between turns, the shared system prompt, so neither inherits the other's question), and reports per-stage times, LLM calls, prompt tokens, median/p95 totals and the ratio.
 It also measures retrieval latency (embed + FAISS search) over 200 queries.
 
 Usage: ``python eval/benchmarks/pipeline_bench.py [--out eval/benchmarks/results/pipeline.json]``
@@ -41,9 +41,12 @@ def pct(values: list[float], q: float) -> float:
 
 
 def reset_cache(tutor: Any) -> None:
+    """Start each turn from the steady state of a running app: llama.cpp's cache holds the shared
+    system prompt (every turn starts with it) and nothing of this question."""
     client = getattr(tutor.llm, "client", None)
     if client is not None and hasattr(client, "reset"):
-        client.reset()  # llama.cpp: forget the cached prompt prefix
+        client.reset()
+    tutor.warm_up()
 
 
 def main() -> None:

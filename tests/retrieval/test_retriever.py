@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from molly.retrieval.embedder import HashEmbedder
 from molly.retrieval.retriever import DenseRetriever, estimate_tokens, fit_budget
 from molly.retrieval.store import VectorStore
-from molly.retrieval.embedder import HashEmbedder
 from tests.conftest import SMALL_CORPUS
 
 

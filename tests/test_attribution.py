@@ -1,0 +1,30 @@
+"""Post-hoc citations: added only where a passage matches, never altering the model's own."""
+
+from __future__ import annotations
+
+from molly.attribution import attribute
+from molly.retrieval.embedder import HashEmbedder
+from molly.schemas import Passage
+from tests.conftest import SMALL_CORPUS
+
+PASSAGES = [Passage(ref=i + 1, chunk=c, score=0.5) for i, c in enumerate(SMALL_CORPUS)]
+
+
+def test_uncited_sentence_gets_its_passage() -> None:
+    text = "IndexError is raised when a sequence subscript is out of range. Tuples are immutable [4]."
+    out, added = attribute(text, PASSAGES, HashEmbedder(), threshold=0.3)
+    assert added == 1
+    assert out == "IndexError is raised when a sequence subscript is out of range [3]. Tuples are immutable [4]."
+
+
+def test_unrelated_or_short_sentences_stay_uncited() -> None:
+    text = "Good luck with your studies and have a wonderful day today. Try it!"
+    out, added = attribute(text, PASSAGES, HashEmbedder(), threshold=0.3)
+    assert (out, added) == (text, 0)
+    assert attribute("Anything at all here today.", [], HashEmbedder()) == ("Anything at all here today.", 0)
+
+
+def test_code_is_never_touched() -> None:
+    text = "Here is the loop over the file object lines:\n\n```python\nfor line in f:\n    print(line)\n```"
+    out, _ = attribute(text, PASSAGES, HashEmbedder(), threshold=0.0)
+    assert out.endswith("```python\nfor line in f:\n    print(line)\n```")
