@@ -32,6 +32,7 @@ from molly.reflection import (
     parse_verdict,
     problems_text,
     segments,
+    trim_incomplete,
 )
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.retriever import Retriever
@@ -148,7 +149,7 @@ class Tutor:
         s = time.perf_counter()
         yield Stage("drafting", False, s - t0)
         messages = draft_messages(q, passages, GUIDANCE.get(intent.kind, ""))
-        draft = call_llm(self.llm, messages, counter)
+        draft = trim_incomplete(call_llm(self.llm, messages, counter))
         yield stage("draft", s)
         yield Draft(draft)
 
@@ -201,7 +202,7 @@ class Tutor:
             counter, t0 = UsageCounter(), time.perf_counter()
             passages = self.retriever.retrieve([q])
             t1 = time.perf_counter()
-            text = call_llm(self.llm, draft_messages(q, passages, ""), counter)
+            text = trim_incomplete(call_llm(self.llm, draft_messages(q, passages, ""), counter))
             t2 = time.perf_counter()
             timings = {"retrieve": round(t1 - t0, 3), "draft": round(t2 - t1, 3), "total": round(t2 - t0, 3)}
             intent = Intent(kind=IntentKind.CONCEPT, search_query=q[:200], source="none")

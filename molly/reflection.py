@@ -72,6 +72,20 @@ def syntax_error(code: str) -> str | None:
     return None
 
 
+def trim_incomplete(text: str) -> str:
+    """Cut an answer that hit the token limit back to its last complete part: an unclosed code
+    fence is removed, and so is a final sentence with no closing punctuation."""
+    if text.count("```") % 2:
+        text = text[: text.rfind("```")]
+    text = text.rstrip()
+    if not text or text.endswith("```"):
+        return text
+    tail = _SENTENCE_END.split(text)[-1] if not text.endswith("\n") else ""
+    if tail and not re.search(r"[.!?:)\]\"'`*]\s*$", tail) and tail != text:
+        text = text[: len(text) - len(tail)].rstrip()
+    return text
+
+
 def deterministic_checks(text: str, passages: list[Passage]) -> list[Check]:
     """Citation and code checks; pure and fast."""
     refs = {p.ref for p in passages}
@@ -129,10 +143,15 @@ def _split_prose(prose_text: str) -> list[tuple[bool, str]]:
     return out
 
 
-def numbered_sentences(text: str) -> str:
-    """The prose sentences of an answer, numbered from 1, for the reflection prompt."""
-    sentences = [p.strip() for is_s, p in segments(text) if is_s]
-    return "\n".join(f"({i}) {s}" for i, s in enumerate(sentences, 1))
+def numbered_sentences(text: str, head_words: int = 10) -> str:
+    """The prose sentences of an answer, numbered from 1, for the reflection prompt. Only the first
+    ``head_words`` words of each are listed: the model has the whole answer just above, and on a
+    CPU every repeated token costs prompt time."""
+    lines = []
+    for i, sentence in enumerate((p.strip() for is_s, p in segments(text) if is_s), 1):
+        words = sentence.split()
+        lines.append(f"({i}) {' '.join(words[:head_words])}{' …' if len(words) > head_words else ''}")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

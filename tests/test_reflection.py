@@ -16,6 +16,7 @@ from molly.reflection import (
     repl_to_source,
     segments,
     syntax_error,
+    trim_incomplete,
 )
 from molly.schemas import Passage
 from tests.conftest import SMALL_CORPUS
@@ -69,3 +70,16 @@ def test_segments_number_prose_and_keep_code() -> None:
 @given(st.text(st.sampled_from("ab .!?\n`[1]xyZ"), max_size=200))
 def test_segments_round_trip(text: str) -> None:
     assert "".join(piece for _, piece in segments(text)) == text
+
+
+def test_long_sentences_are_listed_by_their_first_words() -> None:
+    listed = numbered_sentences("One two three four five six seven eight nine ten eleven twelve. Short one.")
+    assert listed == "(1) One two three four five six seven eight nine ten …\n(2) Short one."
+
+
+def test_an_answer_cut_by_the_token_limit_is_trimmed_to_its_last_complete_part() -> None:
+    assert trim_incomplete("Use a loop [1]. Then you can also use the") == "Use a loop [1]."
+    assert trim_incomplete("Use a loop [1].\n\n```python\nfor line in f:\n    pri") == "Use a loop [1]."
+    assert trim_incomplete("Done [1].") == "Done [1]."
+    assert trim_incomplete("Example:\n\n```python\nx = 1\n```") == "Example:\n\n```python\nx = 1\n```"
+    assert trim_incomplete("just one fragment") == "just one fragment"  # nothing better to keep
