@@ -53,6 +53,11 @@ class VectorStore:
     """Chunks plus their vectors; ``search`` returns ``(chunk, cosine)`` best first."""
 
     def __init__(self, index: Any, chunks: list[Chunk], manifest: dict[str, Any]) -> None:
+        import faiss
+
+        # One query against ~14k vectors takes ~1 ms on one thread; FAISS's OpenMP pool handing
+        # work to a second core, right after torch used it, measured ~9 ms slower on 2 cores.
+        faiss.omp_set_num_threads(1)
         self._index = index
         self.chunks = chunks
         self.manifest = manifest
