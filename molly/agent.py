@@ -210,8 +210,12 @@ class Tutor:
 
 
 def query_texts(question: str, intent: Intent) -> list[str]:
-    """Retrieval queries: the question, the perceived search query and the knowledge points."""
+    """Retrieval queries, the main one first: the question, the perceived search query and the
+    knowledge points. For a pasted traceback the exception line leads: file paths and code lines
+    say little about which docs entry explains the error."""
     queries = [question, intent.search_query]
+    if intent.kind is IntentKind.ERROR and intent.source == "rule":
+        queries.reverse()
     if intent.knowledge_points:
         queries.append("; ".join(intent.knowledge_points))
     return [q for q in dict.fromkeys(queries) if q]

@@ -41,10 +41,12 @@ def format_answer(answer: Answer) -> str:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from molly.agent import validate_question
     from molly.factory import build_tutor
 
-    tutor = build_tutor(settings, progress=progress_bar("Building the docs index"))
     question = " ".join(args.question) if args.question != ["-"] else sys.stdin.read()
+    validate_question(question, settings.max_question_chars)  # before loading any model
+    tutor = build_tutor(settings, progress=progress_bar("Building the docs index"))
     answer = tutor.plain_rag(question) if args.plain else tutor.ask(question)
     print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
     return 0

@@ -63,11 +63,14 @@ class MiniLMEmbedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # no "Loading weights" bar in the learner's terminal
 
             if not (self.model_dir / "config.json").is_file():
                 raise KnowledgeBaseError("The embedding model folder is missing.", detail=str(self.model_dir))
             model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
-            self.dim = int(model.get_sentence_embedding_dimension() or self.dim)
+            self.dim = int(model.get_embedding_dimension() or self.dim)
             self._model = model
 
     def embed(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
