@@ -102,22 +102,22 @@ class Tutor:
         with self._lock:
             call_llm(self.llm, task_messages("intent", "What is a variable?"), UsageCounter(), max_tokens=1)
 
-    def ask(self, question: str) -> Answer:
-        """The checked answer to ``question``."""
+    def ask(self, question: str, exclude: tuple[str, ...] = ()) -> Answer:
+        """The checked answer to ``question`` (``exclude``: page prefixes never retrieved)."""
         answer = None
-        for event in self.run(question):
+        for event in self.run(question, exclude):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None  # run() always ends with an Answer
         return answer
 
-    def run(self, question: str) -> Iterator[Event]:
+    def run(self, question: str, exclude: tuple[str, ...] = ()) -> Iterator[Event]:
         """Stage events, the unchecked draft, then the checked ``Answer``."""
         q = validate_question(question, self.settings.max_question_chars)
         with self._lock:
-            yield from self._run(q)
+            yield from self._run(q, exclude)
 
-    def _run(self, q: str) -> Iterator[Event]:
+    def _run(self, q: str, exclude: tuple[str, ...]) -> Iterator[Event]:
         counter, timings, t0 = UsageCounter(), {}, time.perf_counter()
 
         def stage(name: str, start: float) -> Stage:
@@ -143,7 +143,7 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("searching the docs", False, s - t0)
-        passages = self.retriever.retrieve(query_texts(q, intent))
+        passages = self.retriever.retrieve(query_texts(q, intent), exclude)
         yield stage("retrieve", s)
 
         s = time.perf_counter()
@@ -195,12 +195,13 @@ class Tutor:
             final = deterministic_checks(text, passages)
         return text, checks + final, False
 
-    def plain_rag(self, question: str) -> Answer:
-        """Baseline: the raw question as query, one draft call, no intent, no reflection."""
+    def plain_rag(self, question: str, exclude: tuple[str, ...] = (), *, use_docs: bool = True) -> Answer:
+        """Baseline: the raw question as query, one draft call, no intent, no reflection.
+        With ``use_docs=False`` it is the LLM-only baseline: the same call with no passages."""
         q = validate_question(question, self.settings.max_question_chars)
         with self._lock:
             counter, t0 = UsageCounter(), time.perf_counter()
-            passages = self.retriever.retrieve([q])
+            passages = self.retriever.retrieve([q], exclude) if use_docs else []
             t1 = time.perf_counter()
             text = trim_incomplete(call_llm(self.llm, draft_messages(q, passages, ""), counter))
             t2 = time.perf_counter()

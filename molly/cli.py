@@ -12,15 +12,15 @@ from molly.errors import MollyError
 from molly.schemas import Answer
 
 
-def progress_bar(desc: str) -> Callable[[int, int], None]:
-    """A tqdm bar on stderr, driven by ``(done, total)`` calls."""
+def progress_bar(desc: str, unit: str = "chunk") -> Callable[[int, int], None]:
+    """A tqdm bar (with ETA) on stderr, driven by ``(done, total)`` calls."""
     from tqdm import tqdm
 
     bar: list[tqdm] = []
 
     def update(done: int, total: int) -> None:
         if not bar:
-            bar.append(tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr))
+            bar.append(tqdm(total=total, desc=desc, unit=unit, file=sys.stderr))
         bar[0].n = done
         bar[0].refresh()
         if done >= total:
@@ -68,6 +68,37 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from molly.agent import Tutor
+    from molly.evaluation.runner import CONFIGS, RETRIEVAL, EvalRun, check_fail_under, load_aliases
+    from molly.factory import build_retriever
+    from molly.llm import build_chat_model
+
+    bars = {}
+    for spec in args.fail_under:
+        name, _, value = spec.partition("=")
+        try:
+            bars[name.strip()] = float(value)
+        except ValueError:
+            raise MollyError(f"--fail-under takes METRIC=VALUE, got {spec!r}") from None
+    configs = [RETRIEVAL] if args.retrieval_only else (args.config or list(CONFIGS))
+    unknown = [c for c in configs if c not in (*CONFIGS, RETRIEVAL)]
+    if unknown:
+        raise MollyError(f"Unknown configuration(s) {unknown}; choose from {', '.join(CONFIGS)}.")
+    retriever = build_retriever(settings, progress=progress_bar("Building the docs index"))
+    runner = EvalRun(settings, retriever, lambda: Tutor(settings, build_chat_model(settings), retriever,
+                                                        retriever.embedder), load_aliases(settings.kb_dir))
+    report = runner.run([Path(d) for d in args.datasets], configs, Path(args.out), args.limit,
+                        progress=progress_bar("Evaluating", unit="question"))
+    print((Path(args.out) / "report.md").read_text(encoding="utf-8"))
+    misses = check_fail_under(report, bars)
+    for miss in misses:
+        print(f"molly eval: below the bar: {miss}", file=sys.stderr)
+    return 1 if misses else 0
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from molly.factory import build_tutor
     from molly.ui import launch
@@ -91,6 +122,15 @@ def main(argv: list[str] | None = None) -> int:
     index = sub.add_parser("index", help="build or verify the docs index")
     index.add_argument("action", choices=["build", "verify"])
     index.set_defaults(func=_index)
+    ev = sub.add_parser("eval", help="measure configurations side by side on QA sets")
+    ev.add_argument("datasets", nargs="+", help="JSONL datasets (see eval/datasets/README.md)")
+    ev.add_argument("--config", action="append", help="llm-only, rag or molly (repeatable; default: all three)")
+    ev.add_argument("--out", required=True, help="report folder (re-running resumes it)")
+    ev.add_argument("--limit", type=int, default=None, help="first N questions of each dataset")
+    ev.add_argument("--retrieval-only", action="store_true", help="score retrieval alone, no LLM call")
+    ev.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE",
+                    help="exit 1 if a configuration's metric is below VALUE, e.g. anchor_hit@5=0.3")
+    ev.set_defaults(func=_eval)
     serve = sub.add_parser("serve", help="start the browser chat")
     serve.set_defaults(func=_serve)
     args = parser.parse_args(argv)

@@ -134,8 +134,13 @@ def _heading(section: Any) -> str:
     return re.sub(r"^[\d.]+\s+", "", text)  # drop "7.2. " section numbers
 
 
-def page_chunks(page: str, html: str, max_chars: int = MAX_CHARS) -> list[Chunk]:
-    """All chunks of one HTML page (``page`` is its path relative to the docs root)."""
+def page_chunks(page: str, html: str, max_chars: int = MAX_CHARS,
+                aliases: dict[str, str] | None = None) -> list[Chunk]:
+    """All chunks of one HTML page (``page`` is its path relative to the docs root).
+
+    If ``aliases`` is given, it is filled with ``page#id -> chunk id`` for every other HTML id
+    inside a chunk's region (``<span id="tut-files">``, extra signatures), so a link to any
+    anchor of the docs can be resolved to the chunk that holds it."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "lxml")
@@ -145,7 +150,8 @@ def page_chunks(page: str, html: str, max_chars: int = MAX_CHARS) -> list[Chunk]
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
 
-    def emit(anchor: str, title: str, text: str) -> None:
+    def emit(anchor: str, title: str, text: str, owners: tuple[Any, ...] = ()) -> None:
+        first = len(chunks)
         for piece in split_text(text, max_chars):
             base = f"{page}#{anchor}" if anchor else page
             n = seen.get(base, 0)
@@ -154,6 +160,13 @@ def page_chunks(page: str, html: str, max_chars: int = MAX_CHARS) -> list[Chunk]
                 id=base if n == 0 else f"{base}~{n}", source="pydocs", page=page,
                 anchor=anchor, title=title, text=piece,
             ))
+        if aliases is not None and owners and len(chunks) > first:
+            target = chunks[first].id
+            for owner in owners:
+                for el in [owner, *owner.find_all(id=True)]:
+                    el_id = el.get("id")
+                    if el_id and (el is owner or _owner(el) in owners):
+                        aliases.setdefault(f"{page}#{el_id}", target)
 
     def walk(el: Any, path: list[str], anchor: str) -> None:
         for tag in el.find_all(["section", "dl"]):
@@ -166,7 +179,7 @@ def page_chunks(page: str, html: str, max_chars: int = MAX_CHARS) -> list[Chunk]
                 sub_anchor = tag.get("id") or anchor
                 own = element_text(tag)
                 if own:
-                    emit(sub_anchor, " > ".join(sub_path), own)
+                    emit(sub_anchor, " > ".join(sub_path), own, (tag,))
                 walk(tag, sub_path, sub_anchor)
             elif _is_api(tag):
                 dt = tag.find("dt", recursive=False)
@@ -176,7 +189,8 @@ def page_chunks(page: str, html: str, max_chars: int = MAX_CHARS) -> list[Chunk]
                 body = element_text(dd) if dd is not None else ""
                 name = api_id if dt is not None and dt.get("id") else (sigs[0] if sigs else "")
                 sub_path = path + [name] if name else path
-                emit(api_id, " > ".join(sub_path), "\n\n".join(s for s in sigs + [body] if s))
+                emit(api_id, " > ".join(sub_path), "\n\n".join(s for s in sigs + [body] if s),
+                     (tag,) if dd is None else (tag, dd))
                 if dd is not None:
                     walk(dd, sub_path, api_id)
             elif "glossary" in (tag.get("class") or []):
@@ -184,7 +198,8 @@ def page_chunks(page: str, html: str, max_chars: int = MAX_CHARS) -> list[Chunk]
                     dd = dt.find_next_sibling("dd")
                     term = element_text(dt, skip_nested=False)
                     body = element_text(dd) if dd is not None else ""
-                    emit(dt.get("id") or anchor, " > ".join(path + [term]), f"{term}\n\n{body}")
+                    emit(dt.get("id") or anchor, " > ".join(path + [term]), f"{term}\n\n{body}",
+                         (dt,) if dd is None else (dt, dd))
 
     def _owner(tag: Any) -> Any:
         # the nearest enclosing section / API entry / dd-of-API: what "owns" this tag
@@ -199,27 +214,31 @@ def page_chunks(page: str, html: str, max_chars: int = MAX_CHARS) -> list[Chunk]
     return chunks
 
 
-def build_corpus(html_root: Path) -> list[Chunk]:
-    """Chunk the learner-relevant pages under ``html_root`` (sorted, so output is stable)."""
+def build_corpus(html_root: Path) -> tuple[list[Chunk], dict[str, str]]:
+    """Chunk the learner-relevant pages under ``html_root`` (sorted, so output is stable);
+    also return the anchor alias map (see ``page_chunks``)."""
     pages = [p for folder in FOLDERS for p in sorted((html_root / folder).rglob("*.html"))]
     pages += [html_root / name for name in ROOT_PAGES]
     chunks: list[Chunk] = []
+    aliases: dict[str, str] = {}
     for path in pages:
         rel = path.relative_to(html_root).as_posix()
-        chunks.extend(page_chunks(rel, path.read_text(encoding="utf-8")))
-    return chunks
+        chunks.extend(page_chunks(rel, path.read_text(encoding="utf-8"), aliases=aliases))
+    ids = {c.id for c in chunks}
+    return chunks, {a: t for a, t in sorted(aliases.items()) if a not in ids}
 
 
-def write_corpus(chunks: list[Chunk], out_dir: Path) -> str:
-    """Write ``chunks.jsonl`` and return its sha256."""
+def write_corpus(chunks: list[Chunk], aliases: dict[str, str], out_dir: Path) -> str:
+    """Write ``chunks.jsonl`` and ``anchors.json`` (alias -> chunk id); return the corpus sha256."""
     out_dir.mkdir(parents=True, exist_ok=True)
     data = "".join(json.dumps(c.model_dump(), ensure_ascii=False) + "\n" for c in chunks)
     (out_dir / "chunks.jsonl").write_text(data, encoding="utf-8")
+    (out_dir / "anchors.json").write_text(json.dumps(aliases, indent=0) + "\n", encoding="utf-8")
     return hashlib.sha256(data.encode()).hexdigest()
 
 
 if __name__ == "__main__":  # pragma: no cover - a build script
     root, out = Path(sys.argv[1]), Path(sys.argv[2])
-    corpus = build_corpus(root)
-    digest = write_corpus(corpus, out)
-    print(f"{len(corpus)} chunks, sha256 {digest}")
+    corpus, alias_map = build_corpus(root)
+    digest = write_corpus(corpus, alias_map, out)
+    print(f"{len(corpus)} chunks, {len(alias_map)} anchor aliases, sha256 {digest}")

@@ -25,8 +25,9 @@ def estimate_tokens(text: str) -> int:
 class Retriever(Protocol):
     """Finds the passages that ground an answer."""
 
-    def retrieve(self, queries: list[str]) -> list[Passage]:
-        """Passages for the queries (the first is the main one), best first, numbered from 1."""
+    def retrieve(self, queries: list[str], exclude: tuple[str, ...] = ()) -> list[Passage]:
+        """Passages for the queries (the first is the main one), best first, numbered from 1;
+        pages whose path starts with a prefix in ``exclude`` are never returned."""
         ...
 
 
@@ -47,29 +48,38 @@ class DenseRetriever:
         self.top_k, self.candidate_k = top_k, max(candidate_k, top_k)
         self.score_floor, self.token_budget, self.per_page = score_floor, token_budget, per_page
 
-    def search(self, queries: list[str]) -> list[tuple[Chunk, float]]:
-        """Candidates above the floor with their combined score, best first (no page cap)."""
+    def search(self, queries: list[str], exclude: tuple[str, ...] = (), pool: int = 0) -> list[tuple[Chunk, float]]:
+        """Candidates above the floor with their combined score, best first (no page cap).
+        ``pool`` widens the nearest-neighbour pool per query (default ``candidate_k``)."""
         queries = list(dict.fromkeys(q.strip() for q in queries if q and q.strip()))
         if not queries:
             return []
         vectors = self.embedder.embed(queries)
-        candidates = {c.id: c for hits in self.store.search(vectors, self.candidate_k) for c, _ in hits}
+        # Over-fetch when excluding, so the excluded pages do not eat the candidate pool.
+        k = max(pool, self.candidate_k) * (3 if exclude else 1)
+        candidates = {c.id: c for hits in self.store.search(vectors, k) for c, _ in hits
+                      if not c.page.startswith(exclude)}
         ids = list(candidates)
         weights = np.array([2.0] + [1.0] * (len(queries) - 1), dtype=np.float32)
         scores = self.store.similarity(vectors, ids) @ weights / weights.sum()
         ranked = sorted(zip(ids, scores.tolist(), strict=True), key=lambda x: (-x[1], x[0]))
         return [(candidates[i], s) for i, s in ranked if s >= self.score_floor]
 
-    def retrieve(self, queries: list[str]) -> list[Passage]:
+    def rank(self, queries: list[str], k: int, exclude: tuple[str, ...] = ()) -> list[tuple[Chunk, float]]:
+        """The top ``k`` after the floor and the per-page cap: the ranking ``retrieve`` draws from
+        (evaluation scores hit@k and MRR on it)."""
         chosen: list[tuple[Chunk, float]] = []
         per_page: dict[str, int] = {}
-        for chunk, score in self.search(queries):
+        for chunk, score in self.search(queries, exclude, pool=3 * k):
             if per_page.get(chunk.page, 0) < self.per_page:
                 per_page[chunk.page] = per_page.get(chunk.page, 0) + 1
                 chosen.append((chunk, score))
-            if len(chosen) == self.top_k:
+            if len(chosen) == k:
                 break
-        return fit_budget(chosen, self.token_budget)
+        return chosen
+
+    def retrieve(self, queries: list[str], exclude: tuple[str, ...] = ()) -> list[Passage]:
+        return fit_budget(self.rank(queries, self.top_k, exclude), self.token_budget)
 
 
 def fit_budget(ranked: list[tuple[Chunk, float]], budget: int, min_tail_tokens: int = 60) -> list[Passage]:

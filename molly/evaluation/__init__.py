@@ -1,0 +1,1 @@
+"""QA-set evaluation: datasets, metrics, and the runner behind ``molly eval``."""

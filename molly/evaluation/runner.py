@@ -1,0 +1,197 @@
+"""Run QA sets through configurations side by side; resume; write report.json and report.md.
+
+Configurations: ``llm-only`` (no retrieval), ``rag`` (raw question -> top-k -> one answer),
+``molly`` (the full pipeline); all on the same model and questions. ``retrieval_only`` scores
+the retrieval ranking without any LLM call (the raw question is the query). Rows are appended
+to ``rows.jsonl`` as they finish, so an interrupted run resumes where it stopped.
+Not here: LLM-judged faithfulness/correctness, code execution, plots (still to do).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from molly.agent import Tutor
+from molly.config import Settings
+from molly.errors import MollyError
+from molly.evaluation.datasets import EvalItem, load_dataset
+from molly.evaluation.metrics import aggregate, retrieval_scores
+from molly.prompting import load_prompt
+from molly.retrieval.retriever import DenseRetriever
+from molly.schemas import Answer
+
+CONFIGS = ("llm-only", "rag", "molly")
+RETRIEVAL = "retrieval"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else 0.0
+
+
+def answer_row(answer: Answer, item: EvalItem, aliases: dict[str, str]) -> dict[str, Any]:
+    """Per-question figures of one answered item."""
+    metrics: dict[str, float] = {
+        "latency_s": answer.timings.get("total", 0.0), "llm_calls_per_turn": float(answer.llm_calls),
+        "prompt_tokens_per_turn": float(answer.prompt_tokens), "withheld_rate": float(answer.withheld),
+    }
+    checks = {c.name: c.passed for c in answer.checks}
+    if "citations_retrieved" in checks:
+        metrics["citations_valid_rate"] = float(checks["citations_retrieved"])
+    if item.intent is not None:
+        metrics["intent_accuracy"] = float(answer.intent.kind == item.intent)
+    if item.gold_urls and answer.passages:
+        used = retrieval_scores([p.chunk for p in answer.passages], item.gold_urls, aliases)
+        metrics.update({f"used_{k}": v for k, v in used.items() if k.endswith(("hit@5", "mrr@10"))})
+    return {"metrics": metrics, "timings": answer.timings, "intent": answer.intent.kind.value,
+            "answer": answer.text, "cited": [c.url for c in answer.citations]}
+
+
+class EvalRun:
+    """One ``molly eval`` invocation: datasets x configurations into ``out_dir``."""
+
+    def __init__(self, settings: Settings, retriever: DenseRetriever, tutor_factory: Callable[[], Tutor] | None,
+                 aliases: dict[str, str]) -> None:
+        self.settings, self.retriever, self.aliases = settings, retriever, aliases
+        self._tutor_factory, self._tutor = tutor_factory, None
+
+    @property
+    def tutor(self) -> Tutor:
+        if self._tutor is None:
+            if self._tutor_factory is None:
+                raise MollyError("This evaluation needs an LLM, but none is configured.")
+            self._tutor = self._tutor_factory()
+        return self._tutor
+
+    def run_item(self, config: str, item: EvalItem) -> dict[str, Any]:
+        exclude = tuple(item.exclude_sources)
+        if config == RETRIEVAL:
+            start = time.perf_counter()
+            ranked = [c for c, _ in self.retriever.rank([item.question], 10, exclude)]
+            row: dict[str, Any] = {"metrics": {"latency_s": time.perf_counter() - start}, "ranked": [c.id for c in ranked]}
+            if item.gold_urls:
+                row["metrics"].update(retrieval_scores(ranked, item.gold_urls, self.aliases))
+            return row
+        try:
+            if config == "molly":
+                answer = self.tutor.ask(item.question, exclude)
+            else:
+                answer = self.tutor.plain_rag(item.question, exclude, use_docs=config == "rag")
+        except MollyError as e:
+            return {"metrics": {"error_rate": 1.0}, "error": e.user_message}
+        row = answer_row(answer, item, self.aliases)
+        row["metrics"]["error_rate"] = 0.0
+        return row
+
+    def run(self, datasets: list[Path], configs: list[str], out_dir: Path, limit: int | None = None,
+            progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+        """Run (or resume) everything and write the reports; returns report.json's content."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        rows_path = out_dir / "rows.jsonl"
+        done: dict[tuple[str, str, str], dict[str, Any]] = {}
+        if rows_path.exists():
+            for line in rows_path.read_text(encoding="utf-8").splitlines():
+                try:
+                    r = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short by an interrupt: that item runs again
+                done[(r["config"], r["dataset"], r["id"])] = r
+        loaded = {p.stem: load_dataset(p) for p in datasets}
+        todo = [(c, name, item) for name, (items, _) in loaded.items() for item in items[:limit] for c in configs]
+        finished = 0
+        with rows_path.open("a", encoding="utf-8") as sink:
+            for config, name, item in todo:
+                key = (config, name, item.id)
+                if key not in done:
+                    row = {"config": config, "dataset": name, "id": item.id, **self.run_item(config, item)}
+                    sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    sink.flush()
+                    done[key] = row
+                finished += 1
+                if progress:
+                    progress(finished, len(todo))
+        keys = {(c, n, i.id) for c, n, i in todo}
+        report = self._report([done[k] for k in sorted(keys)], configs, loaded)
+        (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (out_dir / "report.md").write_text(render_markdown(report), encoding="utf-8")
+        return report
+
+    def _report(self, rows: list[dict[str, Any]], configs: list[str],
+                loaded: dict[str, tuple[list[EvalItem], str]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for config in configs:
+            mine = [r for r in rows if r["config"] == config]
+            metrics = aggregate([r["metrics"] for r in mine])
+            latencies = [r["metrics"]["latency_s"] for r in mine if "latency_s" in r["metrics"]]
+            metrics["latency_p50_s"] = _percentile(latencies, 0.5)
+            metrics["latency_p95_s"] = _percentile(latencies, 0.95)
+            per_dataset = {name: aggregate([r["metrics"] for r in mine if r["dataset"] == name]) for name in loaded}
+            out[config] = {"metrics": metrics, "per_dataset": per_dataset, "questions": len(mine)}
+        return {
+            "configs": out,
+            "meta": {
+                "git_commit": _git_commit(), "llm_backend": self.settings.llm_backend,
+                "model": str(self.settings.model_path or "packaged qwen2.5-coder-1.5b-instruct-q4_k_m"),
+                "embedder": self.retriever.embedder.name, "top_k": self.settings.top_k,
+                "score_floor": self.settings.score_floor,
+                "prompts": {n: load_prompt(n).version for n in ("tutor", "intent", "draft", "reflect")},
+                "datasets": {name: {"sha256": sha, "items": len(items)} for name, (items, sha) in loaded.items()},
+            },
+            "rows": rows,
+        }
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """report.md: one table of the headline metrics per configuration, then per dataset."""
+    names = ["anchor_hit@1", "anchor_hit@5", "anchor_hit@10", "anchor_mrr@10", "page_hit@1", "page_hit@5",
+             "page_hit@10", "page_mrr@10", "intent_accuracy", "citations_valid_rate", "withheld_rate",
+             "latency_p50_s", "latency_p95_s", "llm_calls_per_turn", "prompt_tokens_per_turn", "error_rate"]
+    lines = ["# Molly evaluation report", "", f"commit `{report['meta']['git_commit']}`, "
+             f"backend `{report['meta']['llm_backend']}`, prompts {report['meta']['prompts']}", ""]
+    configs = report["configs"]
+    scopes = [("all datasets", {c: d["metrics"] for c, d in configs.items()})] + [
+        (name, {c: d["per_dataset"][name] for c, d in configs.items()}) for name in report["meta"]["datasets"]]
+    for scope, by_config in scopes:
+        shown = [m for m in names if any(m in metrics for metrics in by_config.values())]
+        lines += [f"## {scope}", "", "| metric | " + " | ".join(by_config) + " |", "|---|" + "---|" * len(by_config)]
+        for m in shown:
+            cells = []
+            for metrics in by_config.values():
+                v, n = metrics.get(m), metrics.get(f"{m}_n")
+                cells.append("—" if v is None else f"{v:.3f}" + (f" (n={int(n)})" if n is not None else ""))
+            lines.append(f"| {m} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def check_fail_under(report: dict[str, Any], bars: dict[str, float]) -> list[str]:
+    """Messages for every configuration whose metric is below its bar (a missing metric fails too)."""
+    misses = []
+    for name, bar in bars.items():
+        for config, data in report["configs"].items():
+            value = data["metrics"].get(name)
+            if value is None or value < bar:
+                misses.append(f"{config}: {name} = {value if value is None else round(value, 4)} < {bar}")
+    return misses
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=Path(__file__).parent, timeout=5).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def load_aliases(kb_dir: Path) -> dict[str, str]:
+    """``anchors.json`` beside the corpus (empty if absent)."""
+    path = kb_dir / "anchors.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+__all__ = ["CONFIGS", "RETRIEVAL", "EvalRun", "check_fail_under", "load_aliases", "render_markdown"]

@@ -1,0 +1,88 @@
+"""The eval runner with the fake LLM and the hash embedder: configs, exclusion, resume, bars."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from molly.agent import Tutor
+from molly.config import Settings
+from molly.evaluation.datasets import load_dataset
+from molly.evaluation.runner import EvalRun, check_fail_under
+from molly.fakes import TutorFakeChatModel
+from molly.retrieval.retriever import DenseRetriever
+
+ITEMS = [
+    {"id": "q1", "question": "IndexError sequence subscript out of range", "gold_urls": ["library/exceptions.html#IndexError"]},
+    {"id": "q2", "question": "How do I open a file object?", "gold_urls": ["library/functions.html#open"],
+     "intent": "howto"},
+    {"id": "q3", "question": "tuples immutable lists mutable", "gold_urls": ["tutorial/datastructures.html#tuples-and-sequences"],
+     "exclude_sources": ["tutorial/"]},
+]
+
+
+def dataset(tmp_path: Path) -> Path:
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(i) + "\n" for i in ITEMS))
+    return path
+
+
+def runner(settings: Settings, retriever: DenseRetriever) -> EvalRun:
+    return EvalRun(settings, retriever, lambda: Tutor(settings, TutorFakeChatModel(), retriever), {})
+
+
+def test_three_configs_side_by_side_are_deterministic(tmp_path: Path, settings: Settings,
+                                                      hash_retriever: DenseRetriever) -> None:
+    data = dataset(tmp_path)
+    first = runner(settings, hash_retriever).run([data], ["llm-only", "rag", "molly"], tmp_path / "a")
+    second = runner(settings, hash_retriever).run([data], ["llm-only", "rag", "molly"], tmp_path / "b")
+    strip = {"latency_s", "latency_p50_s", "latency_p95_s"}
+    for config in ("llm-only", "rag", "molly"):
+        a = {k: v for k, v in first["configs"][config]["metrics"].items() if k not in strip}
+        b = {k: v for k, v in second["configs"][config]["metrics"].items() if k not in strip}
+        assert a == b
+    molly = first["configs"]["molly"]["metrics"]
+    assert molly["llm_calls_per_turn"] <= 3 and molly["intent_accuracy_n"] == 1
+    assert first["configs"]["llm-only"]["metrics"]["llm_calls_per_turn"] == 1
+    assert (tmp_path / "a" / "report.md").read_text().startswith("# Molly evaluation report")
+    assert first["meta"]["prompts"]["draft"].startswith("draft-")
+
+
+def test_retrieval_only_scores_and_excludes(tmp_path: Path, settings: Settings, hash_retriever: DenseRetriever) -> None:
+    report = runner(settings, hash_retriever).run([dataset(tmp_path)], ["retrieval"], tmp_path / "r")
+    rows = {r["id"]: r for r in report["rows"]}
+    assert rows["q1"]["metrics"]["anchor_hit@1"] == 1.0
+    assert not any(cid.startswith("tutorial/") for cid in rows["q3"]["ranked"])  # excluded source
+    assert rows["q3"]["metrics"]["anchor_hit@10"] == 0.0
+    assert report["configs"]["retrieval"]["metrics"]["anchor_hit@1_n"] == 3
+
+
+def test_interrupted_run_resumes_without_redoing_items(tmp_path: Path, settings: Settings,
+                                                       hash_retriever: DenseRetriever) -> None:
+    data, out = dataset(tmp_path), tmp_path / "out"
+    runner(settings, hash_retriever).run([data], ["rag"], out, limit=2)
+    lines = (out / "rows.jsonl").read_text().splitlines()
+    (out / "rows.jsonl").write_text("\n".join(lines) + '\n{"config": "rag", "datas')  # cut mid-write
+    calls: list[str] = []
+    r = runner(settings, hash_retriever)
+    original = r.run_item
+    r.run_item = lambda config, item: calls.append(item.id) or original(config, item)  # type: ignore[method-assign]
+    report = r.run([data], ["rag"], out)
+    assert calls == ["q3"] and report["configs"]["rag"]["questions"] == 3
+
+
+def test_fail_under_passes_and_fails(tmp_path: Path, settings: Settings, hash_retriever: DenseRetriever) -> None:
+    report = runner(settings, hash_retriever).run([dataset(tmp_path)], ["retrieval"], tmp_path / "f")
+    hit = report["configs"]["retrieval"]["metrics"]["anchor_hit@5"]
+    assert check_fail_under(report, {"anchor_hit@5": hit}) == []
+    assert check_fail_under(report, {"anchor_hit@5": hit + 0.01})
+    assert check_fail_under(report, {"no_such_metric": 0.0})
+
+
+def test_shipped_datasets_load() -> None:
+    root = Path(__file__).resolve().parents[2] / "eval" / "datasets"
+    for name, minimum in (("faq_dev", 89), ("conala_dev", 140), ("cs1qa_dev", 300)):
+        items, sha = load_dataset(root / f"{name}.jsonl")
+        assert len(items) >= minimum and len(sha) == 64
+    faq, _ = load_dataset(root / "faq_dev.jsonl")
+    assert all(i.exclude_sources == ["faq/"] and i.reference_answer for i in faq)
