@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     candidate_k: int = Field(default=12, gt=0, le=100)
     score_floor: float = Field(default=0.30, ge=-1.0, le=1.0)
     passage_token_budget: int = Field(default=600, gt=0)
+    per_page: int = Field(default=2, gt=0, description="At most this many passages from one page.")
 
     # Input limits
     max_question_chars: int = Field(default=4000, gt=0)

@@ -34,7 +34,8 @@ def build_retriever(settings: Settings, progress: Progress | None = None) -> Den
     if isinstance(embedder, MiniLMEmbedder):
         embedder.warm_up()  # load now, not inside the first learner's turn
     return DenseRetriever(store, embedder, top_k=settings.top_k, candidate_k=settings.candidate_k,
-                          score_floor=settings.score_floor, token_budget=settings.passage_token_budget)
+                          score_floor=settings.score_floor, token_budget=settings.passage_token_budget,
+                          per_page=settings.per_page)
 
 
 def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: Progress | None = None) -> Tutor:
