@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,8 +43,17 @@ def render_passages(answer: Answer) -> str:
         return "_No documentation passages were used for this answer._"
     return "\n\n".join(
         f"**[{p.ref}] [{_md_escape(p.chunk.title)}]({p.chunk.url})** · similarity {p.score:.2f}\n\n"
-        f"> {html.escape(p.chunk.text[:600]).replace(chr(10), chr(10) + '> ')}"
+        f"> {_quote(p.chunk.text[:600]).replace(chr(10), chr(10) + '> ')}"
         for p in answer.passages)
+
+
+def _quote(text: str) -> str:
+    """Passage text for Markdown: HTML escaped in prose, code fences left verbatim (Markdown shows
+    them as text already; escaping them too would print ``&gt;&gt;&gt;``)."""
+    if text.count("```") % 2:  # a fence cut off by the 600-character preview
+        text += "\n```"
+    parts = re.split(r"(```.*?```)", text, flags=re.S)
+    return "".join(part if i % 2 else html.escape(part, quote=False) for i, part in enumerate(parts))
 
 
 def _md_escape(text: str) -> str:
@@ -51,19 +61,30 @@ def _md_escape(text: str) -> str:
 
 
 def respond(tutor: Tutor, message: str, history: list[dict[str, Any]]) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
-    """Stream the turn: stage lines, then the draft marked unchecked, then the checked answer."""
+    """Stream the turn: stage lines (done ones ticked, with their time), the draft marked
+    unchecked while it is checked, then the checked answer in its place."""
     history = [*history, {"role": "user", "content": message}]
-    done: list[str] = []
+    stages: list[list[str]] = []  # [label, status line]
+    draft = ""
+
+    def progress() -> list[dict[str, Any]]:
+        text = "\n\n".join(line for _, line in stages)
+        if draft:
+            text += "\n\n---\n_Unchecked draft — being checked against the docs:_\n\n" + draft
+        return [*history, {"role": "assistant", "content": text}]
+
     try:
         for event in tutor.run(message):
             if isinstance(event, Stage):
                 label = STAGE_LABELS.get(event.name)
                 if not event.done and label:
-                    done.append(f"⏳ {label}… ({event.elapsed:.0f} s)")
-                    yield [*history, {"role": "assistant", "content": "\n\n".join(done)}], "", ""
+                    stages.append([label, f"… {label} (started at {event.elapsed:.0f} s)"])
+                elif event.done and stages:
+                    stages[-1][1] = f"✓ {stages[-1][0]} (done at {event.elapsed:.0f} s)"
+                yield progress(), "", ""
             elif isinstance(event, Draft):
-                text = "_Unchecked draft — checking it against the docs…_\n\n" + event.text
-                yield [*history, {"role": "assistant", "content": text}], "", ""
+                draft = event.text
+                yield progress(), "", ""
             elif isinstance(event, Answer):
                 yield ([*history, {"role": "assistant", "content": render_answer(event)}], "", render_passages(event))
     except MollyError as e:

@@ -58,3 +58,10 @@ def test_render_answer_lists_sources_and_checks(settings: Settings, hash_retriev
     answer = Tutor(settings, TutorFakeChatModel(), hash_retriever).ask("How do I read a file?")
     md = render_answer(answer)
     assert "**Sources**" in md and "✓" in md
+
+
+def test_passage_panel_escapes_prose_html_but_not_code() -> None:
+    from molly.ui import _quote
+
+    assert _quote("a <b>bold</b>\n\n```\n>>> x < 1\n```") == "a &lt;b&gt;bold&lt;/b&gt;\n\n```\n>>> x < 1\n```"
+    assert _quote("text\n```\n>>> cut").endswith(">>> cut\n```")
