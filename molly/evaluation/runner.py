@@ -4,7 +4,7 @@ Configurations: ``llm-only`` (no retrieval), ``rag`` (raw question -> top-k -> o
 ``molly`` (the full pipeline); all on the same model and questions. ``retrieval_only`` scores
 the retrieval ranking without any LLM call (the raw question is the query). Rows are appended
 to ``rows.jsonl`` as they finish, so an interrupted run resumes where it stopped.
-Not here: LLM-judged faithfulness/correctness, code execution, plots (still to do).
+Not here: LLM-judged faithfulness/correctness and code execution (still to do); plots (``html_report.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from molly.agent import Tutor
 from molly.config import Settings
 from molly.errors import MollyError
 from molly.evaluation.datasets import EvalItem, load_dataset
+from molly.evaluation.html_report import render_html
 from molly.evaluation.metrics import aggregate, retrieval_scores
 from molly.prompting import load_prompt
 from molly.retrieval.retriever import DenseRetriever
@@ -118,7 +119,9 @@ class EvalRun:
         keys = {(c, n, i.id) for c, n, i in todo}
         report = self._report([done[k] for k in sorted(keys)], configs, loaded)
         (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        (out_dir / "report.md").write_text(render_markdown(report), encoding="utf-8")
+        markdown = render_markdown(report)
+        (out_dir / "report.md").write_text(markdown, encoding="utf-8")
+        (out_dir / "report.html").write_text(render_html(report, markdown), encoding="utf-8")
         return report
 
     def _report(self, rows: list[dict[str, Any]], configs: list[str],

@@ -45,6 +45,8 @@ def test_three_configs_side_by_side_are_deterministic(tmp_path: Path, settings: 
     assert molly["llm_calls_per_turn"] <= 3 and molly["intent_accuracy_n"] == 1
     assert first["configs"]["llm-only"]["metrics"]["llm_calls_per_turn"] == 1
     assert (tmp_path / "a" / "report.md").read_text().startswith("# Molly evaluation report")
+    page = (tmp_path / "a" / "report.html").read_text()
+    assert page.count('src="data:image/png;base64,') == 3 and "http" not in page.split("<pre>")[0]  # offline
     assert first["meta"]["prompts"]["draft"].startswith("draft-")
 
 
