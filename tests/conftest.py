@@ -38,6 +38,15 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key)
 
 
+def free_port() -> int:
+    """A loopback port nobody is listening on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def write_kb(kb_dir: Path, chunks: list[Chunk]) -> Path:
     kb_dir.mkdir(parents=True, exist_ok=True)
     (kb_dir / "chunks.jsonl").write_text("".join(json.dumps(c.model_dump()) + "\n" for c in chunks))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import httpx
@@ -14,17 +13,12 @@ from molly.errors import MollyError
 from molly.fakes import TutorFakeChatModel
 from molly.retrieval.retriever import DenseRetriever
 from molly.ui import launch, render_answer
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import free_port
 
 
 @pytest.fixture
 def server(settings: Settings, hash_retriever: DenseRetriever) -> Iterator[str]:
-    s = settings.model_copy(update={"port": _free_port()})
+    s = settings.model_copy(update={"port": free_port()})
     tutor = Tutor(s, TutorFakeChatModel(), hash_retriever)
     demo = launch(tutor, s, block=False)
     try:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from molly.config import Settings
+from molly.evaluation.metrics import percentile
 from molly.factory import build_retriever, build_tutor
 
 QUESTIONS = [
@@ -33,11 +34,6 @@ QUESTIONS = [
     "Why does my function return None?\n\ndef add(a, b):\n    print(a + b)\n\nx = add(1, 2)",
     "How do I remove duplicates from a list while keeping the order?",
 ]
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def reset_cache(tutor: Any) -> None:
@@ -57,7 +53,7 @@ def retrieval_latency(retriever: Any, n: int = 200) -> tuple[float, float]:
         s = time.perf_counter()
         retriever.retrieve([q])
         lat.append((time.perf_counter() - s) * 1000)
-    return pct(lat, 0.5), pct(lat, 0.95)
+    return percentile(lat, 0.5), percentile(lat, 0.95)
 
 
 def main() -> None:
@@ -104,8 +100,8 @@ def main() -> None:
     busy_p50, busy_p95 = retrieval_latency(tutor.retriever)
     summary = {
         "questions": len(rows), "backend": settings.llm_backend,
-        "molly_median_s": statistics.median(molly), "molly_p95_s": pct(molly, 0.95),
-        "plain_median_s": statistics.median(plain), "plain_p95_s": pct(plain, 0.95),
+        "molly_median_s": statistics.median(molly), "molly_p95_s": percentile(molly, 0.95),
+        "plain_median_s": statistics.median(plain), "plain_p95_s": percentile(plain, 0.95),
         "ratio_of_medians": statistics.median(molly) / statistics.median(plain),
         "median_ratio": statistics.median(ratios),
         "llm_calls_max": max(r["molly"]["llm_calls"] for r in rows),

@@ -46,6 +46,12 @@ def retrieval_scores(ranked: Sequence[Chunk], gold_urls: Sequence[str], aliases:
     return scores
 
 
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0..1) of ``values``; 0.0 when empty."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
+
+
 def aggregate(rows: Sequence[dict[str, float]]) -> dict[str, float]:
     """Mean of each metric over the rows that have it, plus ``<metric>_n`` counts."""
     names = sorted({k for r in rows for k in r})

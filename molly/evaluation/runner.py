@@ -21,18 +21,13 @@ from molly.config import Settings
 from molly.errors import MollyError
 from molly.evaluation.datasets import EvalItem, load_dataset
 from molly.evaluation.html_report import render_html
-from molly.evaluation.metrics import aggregate, retrieval_scores
+from molly.evaluation.metrics import aggregate, percentile, retrieval_scores
 from molly.prompting import load_prompt
 from molly.retrieval.retriever import DenseRetriever
 from molly.schemas import Answer
 
 CONFIGS = ("llm-only", "rag", "molly")
 RETRIEVAL = "retrieval"
-
-
-def _percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else 0.0
 
 
 def answer_row(answer: Answer, item: EvalItem, aliases: dict[str, str]) -> dict[str, Any]:
@@ -131,8 +126,8 @@ class EvalRun:
             mine = [r for r in rows if r["config"] == config]
             metrics = aggregate([r["metrics"] for r in mine])
             latencies = [r["metrics"]["latency_s"] for r in mine if "latency_s" in r["metrics"]]
-            metrics["latency_p50_s"] = _percentile(latencies, 0.5)
-            metrics["latency_p95_s"] = _percentile(latencies, 0.95)
+            metrics["latency_p50_s"] = percentile(latencies, 0.5)
+            metrics["latency_p95_s"] = percentile(latencies, 0.95)
             per_dataset = {name: aggregate([r["metrics"] for r in mine if r["dataset"] == name]) for name in loaded}
             out[config] = {"metrics": metrics, "per_dataset": per_dataset, "questions": len(mine)}
         return {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -11,15 +10,7 @@ from molly.agent import Tutor
 from molly.config import Settings
 from molly.factory import build_retriever, build_tutor
 from molly.retrieval.retriever import DenseRetriever
-
-# The developer's real cache, so the 1.1 GB model is assembled once per machine, not per test run.
-REAL = Settings()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import free_port  # noqa: F401  (re-exported for the integration tests)
 
 
 @pytest.fixture(scope="session")
