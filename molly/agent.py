@@ -13,13 +13,15 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from molly.attribution import attribute
 from molly.config import Settings
-from molly.errors import InvalidQuestionError
+from molly.courses import steering
+from molly.errors import CourseError, InvalidQuestionError
 from molly.intent import perceive
 from molly.llm import UsageCounter, call_llm
 from molly.prompting import format_passages, load_prompt, task_messages
@@ -36,7 +38,8 @@ from molly.reflection import (
 )
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.retriever import Retriever
-from molly.schemas import Answer, Check, Citation, Intent, IntentKind, Passage
+from molly.safety import sanitize
+from molly.schemas import Answer, Check, Citation, CourseProfile, Intent, IntentKind, Passage
 
 OFF_TOPIC_REPLY = ("I'm Molly, a tutor for learning Python, so I can only help with Python and programming "
                    "questions. Is there something about Python you'd like to work through?")
@@ -70,6 +73,14 @@ class Draft:
 Event = Stage | Draft | Answer
 
 
+class Profiles(Protocol):
+    """Where the tutor looks up a course's steering (``CourseDB`` in practice)."""
+
+    def profile(self, name: str) -> CourseProfile:
+        """The course's steering; ``CourseError`` if there is no such course."""
+        ...
+
+
 def validate_question(question: object, max_chars: int) -> str:
     """The question stripped, or an ``InvalidQuestionError`` saying what is wrong with it."""
     if not isinstance(question, str):
@@ -91,9 +102,11 @@ class Tutor:
     """Answers one question at a time; the embedded model is not thread-safe, hence the lock."""
 
     def __init__(self, settings: Settings, llm: BaseChatModel, retriever: Retriever,
-                 embedder: Embedder | None = None) -> None:
-        """``embedder``, when given, adds citations the model forgot (see ``attribution.py``)."""
+                 embedder: Embedder | None = None, courses: Profiles | None = None) -> None:
+        """``embedder``, when given, adds citations the model forgot (see ``attribution.py``);
+        ``courses`` gives each course's steering (its materials come through ``retriever``)."""
         self.settings, self.llm, self.retriever, self.embedder = settings, llm, retriever, embedder
+        self.courses = courses
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -102,23 +115,33 @@ class Tutor:
         with self._lock:
             call_llm(self.llm, task_messages("intent", "What is a variable?"), UsageCounter(), max_tokens=1)
 
-    def ask(self, question: str, exclude: tuple[str, ...] = ()) -> Answer:
-        """The checked answer to ``question`` (``exclude``: page prefixes never retrieved)."""
+    def ask(self, question: str, exclude: tuple[str, ...] = (), course: str | None = None) -> Answer:
+        """The checked answer to ``question`` (``exclude``: page prefixes never retrieved;
+        ``course``: also search that course's learner material and apply its steering)."""
         answer = None
-        for event in self.run(question, exclude):
+        for event in self.run(question, exclude, course):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None  # run() always ends with an Answer
         return answer
 
-    def run(self, question: str, exclude: tuple[str, ...] = ()) -> Iterator[Event]:
+    def run(self, question: str, exclude: tuple[str, ...] = (), course: str | None = None) -> Iterator[Event]:
         """Stage events, the unchecked draft, then the checked ``Answer``."""
         q = validate_question(question, self.settings.max_question_chars)
+        profile = self._profile(course)
         with self._lock:
-            yield from self._run(q, exclude)
+            yield from self._run(q, exclude, profile)
 
-    def _run(self, q: str, exclude: tuple[str, ...]) -> Iterator[Event]:
+    def _profile(self, course: str | None) -> CourseProfile | None:
+        if course is None:
+            return None
+        if self.courses is None:
+            raise CourseError("This tutor has no course materials loaded.", detail=f"course {course!r}")
+        return self.courses.profile(course)
+
+    def _run(self, q: str, exclude: tuple[str, ...], profile: CourseProfile | None) -> Iterator[Event]:
         counter, timings, t0 = UsageCounter(), {}, time.perf_counter()
+        hosts = tuple(self.settings.allowed_link_hosts)
 
         def stage(name: str, start: float) -> Stage:
             timings[name] = round(time.perf_counter() - start, 3)
@@ -131,7 +154,7 @@ class Tutor:
 
         def finish(text: str, passages: list[Passage], checks: list[Check], withheld: bool = False) -> Answer:
             timings["total"] = round(time.perf_counter() - t0, 3)
-            return _answer(text, intent, passages, checks, timings, counter, withheld)
+            return _answer(sanitize(text, hosts), intent, passages, checks, timings, counter, withheld)
 
         if intent.kind is IntentKind.OFF_TOPIC:
             yield finish(OFF_TOPIC_REPLY, [], [Check(name="scope", passed=True, detail="off-topic: not answered")])
@@ -143,19 +166,24 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("searching the docs", False, s - t0)
-        passages = self.retriever.retrieve(query_texts(q, intent), exclude)
+        passages = self.retriever.retrieve(query_texts(q, intent), exclude, profile.name if profile else None)
         yield stage("retrieve", s)
 
         s = time.perf_counter()
         yield Stage("drafting", False, s - t0)
-        messages = draft_messages(q, passages, GUIDANCE.get(intent.kind, ""))
+        guidance = " ".join(filter(None, [GUIDANCE.get(intent.kind, ""),
+                                          steering.guidance(profile, intent.kind) if profile else ""]))
+        messages = draft_messages(q, passages, guidance)
         draft = trim_incomplete(call_llm(self.llm, messages, counter))
         yield stage("draft", s)
-        yield Draft(draft)
+        yield Draft(sanitize(draft, hosts))
 
         s = time.perf_counter()
         yield Stage("checking", False, s - t0)
         text, checks, withheld = self._reflect(messages, draft, passages, counter)
+        if profile is not None and not withheld:
+            text, course_checks = steering.apply(text, profile, intent.kind)
+            checks += course_checks
         yield stage("reflect", s)
         yield finish(text, passages, checks, withheld)
 
@@ -195,18 +223,21 @@ class Tutor:
             final = deterministic_checks(text, passages)
         return text, checks + final, False
 
-    def plain_rag(self, question: str, exclude: tuple[str, ...] = (), *, use_docs: bool = True) -> Answer:
+    def plain_rag(self, question: str, exclude: tuple[str, ...] = (), *, use_docs: bool = True,
+                  course: str | None = None) -> Answer:
         """Baseline: the raw question as query, one draft call, no intent, no reflection.
         With ``use_docs=False`` it is the LLM-only baseline: the same call with no passages."""
         q = validate_question(question, self.settings.max_question_chars)
+        course = self._profile(course).name if course else None
         with self._lock:
             counter, t0 = UsageCounter(), time.perf_counter()
-            passages = self.retriever.retrieve([q], exclude) if use_docs else []
+            passages = self.retriever.retrieve([q], exclude, course) if use_docs else []
             t1 = time.perf_counter()
             text = trim_incomplete(call_llm(self.llm, draft_messages(q, passages, ""), counter))
             t2 = time.perf_counter()
             timings = {"retrieve": round(t1 - t0, 3), "draft": round(t2 - t1, 3), "total": round(t2 - t0, 3)}
             intent = Intent(kind=IntentKind.CONCEPT, search_query=q[:200], source="none")
+            text = sanitize(text, tuple(self.settings.allowed_link_hosts))
             return _answer(text, intent, passages, deterministic_checks(text, passages), timings, counter, False)
 
 
@@ -231,7 +262,7 @@ def _answer(text: str, intent: Intent, passages: list[Passage], checks: list[Che
             counter: UsageCounter, withheld: bool) -> Answer:
     by_ref = {p.ref: p for p in passages}
     refs = [n for n in cited_refs(text) if n in by_ref] if not withheld else [p.ref for p in passages]
-    citations = [Citation(id=n, title=by_ref[n].chunk.title, url=by_ref[n].chunk.url) for n in refs]
+    citations = [Citation(id=n, title=by_ref[n].chunk.where, url=by_ref[n].chunk.url) for n in refs]
     return Answer(text=re.sub(r"\n{3,}", "\n\n", text).strip(), intent=intent, citations=citations,
                   passages=passages, checks=checks, timings=timings, llm_calls=counter.calls,
                   prompt_tokens=counter.prompt_tokens, withheld=withheld)

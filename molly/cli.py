@@ -1,4 +1,4 @@
-"""``molly`` command line: ``ask``, ``index build``, ``serve``. Each is a thin wrapper."""
+"""``molly`` command line: ``ask``, ``index``, ``eval``, ``ingest``, ``course``, ``serve``. Each is a thin wrapper."""
 
 from __future__ import annotations
 
@@ -29,6 +29,25 @@ def progress_bar(desc: str, unit: str = "chunk") -> Callable[[int, int], None]:
     return update
 
 
+def file_progress(desc: str) -> Callable[[int, int, str], None]:
+    """A tqdm bar over files (count and ETA) showing the current file's name."""
+    from tqdm import tqdm
+
+    bar: list[tqdm] = []
+
+    def update(done: int, total: int, name: str) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, desc=desc, unit="file", file=sys.stderr))
+        bar[0].total = total
+        bar[0].n = done
+        bar[0].set_postfix_str(name[-40:], refresh=False)
+        bar[0].refresh()
+        if done >= total and not name:
+            bar[0].close()
+
+    return update
+
+
 def format_answer(answer: Answer) -> str:
     """The answer with its sources and checks, for a terminal."""
     lines = [answer.text, ""]
@@ -47,7 +66,10 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     question = " ".join(args.question) if args.question != ["-"] else sys.stdin.read()
     validate_question(question, settings.max_question_chars)  # before loading any model
     tutor = build_tutor(settings, progress=progress_bar("Building the docs index"))
-    answer = tutor.plain_rag(question) if args.plain else tutor.ask(question)
+    if args.course and tutor.courses is not None:
+        tutor.courses.profile(args.course)  # an unknown course fails before any LLM call
+    answer = (tutor.plain_rag(question, course=args.course) if args.plain
+              else tutor.ask(question, course=args.course))
     print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
     return 0
 
@@ -99,6 +121,91 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if misses else 0
 
 
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    import threading
+    from pathlib import Path
+
+    from molly.factory import build_course_db, build_embedder, build_ingestor
+
+    paths = [Path(p) for p in args.paths]
+    db = build_course_db(settings, build_embedder(settings))
+    cancel = threading.Event()
+    try:
+        report = build_ingestor(settings, db).run(args.course, paths, args.visibility, include_outputs=args.outputs,
+                                                  progress=file_progress(f"Ingesting into {args.course}"),
+                                                  cancel=cancel)
+    except KeyboardInterrupt:
+        print("molly: interrupted; every batch stored before the interrupt is kept. "
+              "Run the same command again to finish (stored files are skipped).", file=sys.stderr)
+        return 130
+    print(report.to_text())
+    return 1 if report.count("failed") else 0
+
+
+def _course(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+    from pathlib import Path
+
+    from molly.courses.db import check_course_name
+    from molly.errors import CourseError
+    from molly.factory import build_course_db, build_embedder
+    from molly.schemas import CourseProfile
+
+    db = build_course_db(settings, build_embedder(settings))
+    if args.action == "list":
+        for name in db.courses():
+            docs = db.documents(name)
+            print(f"{name}: {len(docs)} documents, {sum(d.n_chunks for d in docs)} chunks")
+        return 0
+    if not args.name:
+        raise CourseError(f"`molly course {args.action}` needs a course name.")
+    name = check_course_name(args.name)
+    if args.action == "docs":
+        import time
+
+        for d in db.documents(name):
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(d.ingested_at))
+            print(f"{d.name}\t{d.visibility}\tv{d.version}\t{d.n_chunks} chunks\t{when}\t{d.notes}")
+    elif args.action == "show":
+        print(db.profile(name).model_dump_json(indent=2))
+    elif args.action == "set":
+        current = db.ensure_course(name).model_dump()
+        if args.from_json:
+            current.update(json.loads(Path(args.from_json).read_text(encoding="utf-8")))
+        if args.context is not None:
+            current["context"] = args.context
+        if args.avoid is not None:
+            current["avoid"] = [a.strip() for a in args.avoid.split(",") if a.strip()]
+        if args.policy is not None:
+            current["solution_policy"] = args.policy
+        db.set_profile(CourseProfile.model_validate(current))
+        print(db.profile(name).model_dump_json(indent=2))
+    elif args.action == "delete-doc":
+        if not args.doc or not db.delete(name, args.doc):
+            raise CourseError(f"No document {args.doc!r} in course {name}.", detail="see `molly course docs NAME`")
+        print(f"deleted {args.doc}")
+    elif args.action == "export":
+        text = db.export_csv(name)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    return 0
+
+
+def _hash_password(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    from molly.auth import hash_password
+
+    password = getpass.getpass("Instructor password: ")
+    if password != getpass.getpass("Again: "):
+        print("molly: the passwords differ", file=sys.stderr)
+        return 2
+    print(hash_password(password))
+    return 0
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from molly.factory import build_tutor
     from molly.ui import launch
@@ -118,7 +225,27 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("question", nargs="+", help="the question ('-' reads it from stdin)")
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
     ask.add_argument("--plain", action="store_true", help="plain single-call RAG (the baseline), for comparison")
+    ask.add_argument("--course", help="also search this course's materials and apply its steering")
     ask.set_defaults(func=_ask)
+    ing = sub.add_parser("ingest", help="load course materials (files, folders, zip archives)")
+    ing.add_argument("--course", required=True, help="course id: lower-case letters, digits, '-' and '_'")
+    ing.add_argument("--visibility", choices=["learner", "instructor"], default="learner",
+                     help="'instructor' material (solutions, rubrics) is never retrieved for learners")
+    ing.add_argument("--outputs", action="store_true", help="keep notebook cell outputs")
+    ing.add_argument("paths", nargs="+")
+    ing.set_defaults(func=_ingest)
+    course = sub.add_parser("course", help="list courses, their documents and steering; delete; export")
+    course.add_argument("action", choices=["list", "docs", "show", "set", "delete-doc", "export"])
+    course.add_argument("name", nargs="?")
+    course.add_argument("doc", nargs="?", help="document name, for delete-doc")
+    course.add_argument("--context", help="level and what has been taught (set)")
+    course.add_argument("--avoid", help="comma-separated constructs not taught yet, e.g. lambda,comprehension (set)")
+    course.add_argument("--policy", choices=["hints_only", "worked_examples"], help="solution policy (set)")
+    course.add_argument("--from-json", help="read context/avoid/solution_policy from a JSON file (set)")
+    course.add_argument("--out", help="CSV file for export (default: stdout)")
+    course.set_defaults(func=_course)
+    hp = sub.add_parser("hash-password", help="print the hash for MOLLY_INSTRUCTOR_PASSWORD_HASH")
+    hp.set_defaults(func=_hash_password)
     index = sub.add_parser("index", help="build or verify the docs index")
     index.add_argument("action", choices=["build", "verify"])
     index.set_defaults(func=_index)

@@ -46,8 +46,23 @@ class Settings(BaseSettings):
     passage_token_budget: int = Field(default=600, gt=0)
     per_page: int = Field(default=2, gt=0, description="At most this many passages from one page.")
 
-    # Input limits
+    # Course materials
+    courses_db: Path = Field(default=Path.home() / ".local" / "share" / "molly" / "courses.sqlite",
+                             description="SQLite file holding every course's documents, vectors and questions.")
+    sample_course: bool = Field(default=True, description="Load knowledge_base/courses/intro-python if no course exists.")
+    course_boost: float = Field(default=0.05, ge=0.0, le=0.5, description="Added to course passages' scores.")
+    max_upload_mb: float = Field(default=20.0, gt=0, description="Largest single file (or zip entry) accepted.")
+    max_zip_entries: int = Field(default=500, gt=0)
+    max_unpacked_mb: float = Field(default=200.0, gt=0, description="Most bytes one zip archive may unpack to.")
+    max_zip_ratio: float = Field(default=100.0, gt=1, description="Largest compression ratio of a zip entry over 1 MB.")
+    parse_memory_mb: int = Field(default=1024, ge=256, description="Address-space cap of the file-parsing process.")
+    parse_timeout_s: float = Field(default=20.0, gt=0, description="Longest one file may take to parse.")
+    instructor_password_hash: str = Field(
+        default="", description="scrypt hash from `molly hash-password`; enables the instructors' page.")
+
+    # Input and output limits
     max_question_chars: int = Field(default=4000, gt=0)
+    allowed_link_hosts: list[str] = Field(default=["docs.python.org"], description="Hosts answers may link to (https).")
 
     # Web UI
     host: str = "127.0.0.1"

@@ -26,3 +26,7 @@ class ModelFileError(MollyError):
 
 class BackendError(MollyError):
     """The LLM backend failed: unreachable, timed out, or returned nothing usable."""
+
+
+class CourseError(MollyError):
+    """A course or course document is unknown, misnamed or cannot be stored."""

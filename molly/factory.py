@@ -7,13 +7,18 @@ from collections.abc import Callable
 from langchain_core.language_models import BaseChatModel
 
 from molly.agent import Tutor
-from molly.config import Settings
+from molly.config import REPO_ROOT, Settings
+from molly.courses.db import CourseDB
+from molly.courses.ingest import Ingestor
+from molly.ingest.sources import Limits
 from molly.llm import build_chat_model
 from molly.retrieval.embedder import Embedder, MiniLMEmbedder
 from molly.retrieval.retriever import DenseRetriever
 from molly.retrieval.store import VectorStore, open_store
+from molly.schemas import CourseProfile
 
 Progress = Callable[[int, int], None]
+SAMPLE_COURSE = REPO_ROOT / "knowledge_base" / "courses" / "intro-python"
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -27,18 +32,48 @@ def build_store(settings: Settings, embedder: Embedder, progress: Progress | Non
     return open_store(settings.kb_dir, settings.index_dir, embedder, rebuild=rebuild, progress=progress)
 
 
-def build_retriever(settings: Settings, progress: Progress | None = None) -> DenseRetriever:
-    """Embedder + store + the retrieval policy from settings."""
+def build_course_db(settings: Settings, embedder: Embedder) -> CourseDB:
+    """The course database; with ``sample_course`` on and no course yet, the sample course is
+    loaded into it (a few seconds), so a fresh install has a course to try."""
+    db = CourseDB(settings.courses_db, embedder)
+    if settings.sample_course and not db.courses() and SAMPLE_COURSE.is_dir():
+        load_sample_course(db, settings)
+    return db
+
+
+def build_ingestor(settings: Settings, db: CourseDB) -> Ingestor:
+    """Ingestion with the limits from settings."""
+    limits = Limits(max_file_bytes=int(settings.max_upload_mb * 1e6), max_zip_entries=settings.max_zip_entries,
+                    max_unpacked_bytes=int(settings.max_unpacked_mb * 1e6), max_ratio=settings.max_zip_ratio)
+    return Ingestor(db, limits, parse_memory_mb=settings.parse_memory_mb, parse_timeout_s=settings.parse_timeout_s)
+
+
+def load_sample_course(db: CourseDB, settings: Settings, name: str = "intro-python") -> None:
+    """Ingest ``knowledge_base/courses/intro-python`` (lessons for learners, the solution and
+    rubric for instructors only) with its steering from ``course.json``."""
+    import json
+
+    steer = json.loads((SAMPLE_COURSE / "course.json").read_text(encoding="utf-8"))
+    db.set_profile(CourseProfile(name=name, **steer))
+    ingestor = build_ingestor(settings, db)
+    ingestor.run(name, [SAMPLE_COURSE / "learner"], "learner")
+    ingestor.run(name, [SAMPLE_COURSE / "instructor"], "instructor")
+
+
+def build_retriever(settings: Settings, progress: Progress | None = None, with_courses: bool = True) -> DenseRetriever:
+    """Embedder + docs store + course materials + the retrieval policy from settings."""
     embedder = build_embedder(settings)
     store = build_store(settings, embedder, progress)
     if isinstance(embedder, MiniLMEmbedder):
         embedder.warm_up()  # load now, not inside the first learner's turn
+    courses = build_course_db(settings, embedder) if with_courses else None
     return DenseRetriever(store, embedder, top_k=settings.top_k, candidate_k=settings.candidate_k,
                           score_floor=settings.score_floor, token_budget=settings.passage_token_budget,
-                          per_page=settings.per_page)
+                          per_page=settings.per_page, courses=courses, course_boost=settings.course_boost)
 
 
 def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: Progress | None = None) -> Tutor:
     """A ready tutor; ``llm`` overrides the configured backend (tests pass fakes here)."""
     retriever = build_retriever(settings, progress)
-    return Tutor(settings, llm if llm is not None else build_chat_model(settings), retriever, retriever.embedder)
+    return Tutor(settings, llm if llm is not None else build_chat_model(settings), retriever, retriever.embedder,
+                 retriever.courses)

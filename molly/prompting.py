@@ -64,7 +64,7 @@ def format_passages(passages: list[Passage]) -> str:
     if not passages:
         return "(No passages from the documentation matched this question.)"
     return "\n\n".join(
-        f'<passage id="{p.ref}">\n[{p.ref}] {escape_delimiters(p.chunk.title)}\n'
+        f'<passage id="{p.ref}">\n[{p.ref}] {escape_delimiters(p.chunk.where)}\n'
         f"{escape_delimiters(p.chunk.text)}\n</passage>"
         for p in passages
     )

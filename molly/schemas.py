@@ -7,6 +7,7 @@ Only plain data lives here: no I/O, no model calls, nothing imported from the re
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,13 +27,21 @@ class Chunk(_Frozen):
     anchor: str = Field(default="", description="HTML anchor within the page, if any.")
     title: str = Field(description="Title path, e.g. 'Built-in Functions > open'.")
     text: str
+    visibility: Literal["learner", "instructor"] = Field(
+        default="learner", description="'instructor': course material never retrieved for a learner.")
+    locator: str = Field(default="", description="Where in the document: 'page 3', 'cell 4', 'lines 5–9'.")
 
     @property
     def url(self) -> str:
         """Where a learner can read this chunk (docs.python.org for the Python docs)."""
         if self.source == "pydocs":
             return DOCS_BASE_URL + self.page + (f"#{self.anchor}" if self.anchor else "")
-        return self.page + (f"#{self.anchor}" if self.anchor else "")
+        return f"course:{self.source}/{self.page}" + (f"#{self.anchor}" if self.anchor else "")
+
+    @property
+    def where(self) -> str:
+        """A citation label: the title, plus the page or cell for course documents."""
+        return f"{self.title} ({self.locator})" if self.locator else self.title
 
     def embedding_text(self) -> str:
         """The text that is embedded: title path first, since it names the topic."""
@@ -56,6 +65,15 @@ class IntentKind(StrEnum):
     CODE_REVIEW = "code_review"
     SOLUTION_REQUEST = "solution_request"
     OFF_TOPIC = "off_topic"
+
+
+class CourseProfile(_Frozen):
+    """How an instructor steers answers in one course."""
+
+    name: str
+    context: str = Field(default="", max_length=2000, description="Level and what has been taught so far.")
+    avoid: list[str] = Field(default_factory=list, description="Constructs not taught yet, e.g. 'lambda'.")
+    solution_policy: Literal["hints_only", "worked_examples"] = "hints_only"
 
 
 class Intent(_Frozen):

@@ -29,13 +29,15 @@ SMALL_CORPUS = [
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No MOLLY_* variable from the developer's shell leaks into a test."""
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No MOLLY_* variable from the developer's shell leaks into a test, and no test touches the
+    developer's course database."""
     import os
 
     for key in list(os.environ):
         if key.startswith("MOLLY_"):
             monkeypatch.delenv(key)
+    monkeypatch.setenv("MOLLY_COURSES_DB", str(tmp_path / "courses.sqlite"))
 
 
 def free_port() -> int:
@@ -71,4 +73,5 @@ def hash_retriever(hash_store: VectorStore) -> DenseRetriever:
 
 @pytest.fixture
 def settings(small_kb: Path, tmp_path: Path) -> Settings:
-    return Settings(kb_dir=small_kb, cache_dir=tmp_path / "cache", llm_backend="fake")
+    return Settings(kb_dir=small_kb, cache_dir=tmp_path / "cache", llm_backend="fake",
+                    courses_db=tmp_path / "courses.sqlite")

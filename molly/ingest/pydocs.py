@@ -17,16 +17,15 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from molly.ingest.chunking import MAX_CHARS, split_text
 from molly.schemas import Chunk
 
 #: Learner-relevant parts of the docs (folders, plus single pages at the root).
 FOLDERS = ("tutorial", "library", "reference", "faq", "howto", "using")
 ROOT_PAGES = ("glossary.html",)
-MAX_CHARS = 1200
 _BLOCK = {
     "p", "div", "li", "dt", "dd", "ul", "ol", "dl", "table", "tr", "blockquote", "figure",
     "h1", "h2", "h3", "h4", "h5", "h6", "section", "caption", "thead", "tbody", "aside",
@@ -90,40 +89,6 @@ def element_text(el: Any, skip_nested: bool = True) -> str:
     out: list[str] = []
     _render(el, out, skip_nested)
     return normalise("".join(out))
-
-
-def split_text(text: str, max_chars: int = MAX_CHARS) -> list[str]:
-    """Split on blank lines into pieces of at most ``max_chars`` (hard-splitting a single
-    over-long paragraph by lines, then by characters). Joining the pieces with blank lines
-    gives back every non-blank paragraph in order."""
-    pieces: list[str] = []
-    current = ""
-    for para in _paragraphs(text, max_chars):
-        if current and len(current) + 2 + len(para) > max_chars:
-            pieces.append(current)
-            current = para
-        else:
-            current = f"{current}\n\n{para}" if current else para
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-def _paragraphs(text: str, max_chars: int) -> Iterator[str]:
-    for para in re.split(r"\n\s*\n", text):
-        para = para.strip("\n")
-        if not para.strip():
-            continue
-        while len(para) > max_chars:
-            cut = para.rfind("\n", 0, max_chars)
-            if cut <= 0:
-                cut = para.rfind(" ", 0, max_chars)
-            if cut <= 0:
-                cut = max_chars
-            yield para[:cut]
-            para = para[cut:].lstrip("\n ")
-        if para:
-            yield para
 
 
 def _heading(section: Any) -> str:

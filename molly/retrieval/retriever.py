@@ -14,6 +14,16 @@ from molly.retrieval.embedder import Embedder
 from molly.retrieval.store import VectorStore
 from molly.schemas import Chunk, Passage
 
+DOCS = "pydocs"
+
+
+class CourseViews(Protocol):
+    """Where course material comes from: a store per course holding what learners may see."""
+
+    def view(self, course: str, audience: str) -> VectorStore:
+        """The course's store for ``audience`` ('learner' never holds instructor-only chunks)."""
+        ...
+
 CHARS_PER_TOKEN = 3.5  # Qwen's tokenizer on English docs text; code is a little denser
 
 
@@ -25,9 +35,10 @@ def estimate_tokens(text: str) -> int:
 class Retriever(Protocol):
     """Finds the passages that ground an answer."""
 
-    def retrieve(self, queries: list[str], exclude: tuple[str, ...] = ()) -> list[Passage]:
-        """Passages for the queries (the first is the main one), best first, numbered from 1;
-        pages whose path starts with a prefix in ``exclude`` are never returned."""
+    def retrieve(self, queries: list[str], exclude: tuple[str, ...] = (), course: str | None = None) -> list[Passage]:
+        """Passages for the queries (the first is the main one), best first, numbered from 1,
+        from the Python docs plus ``course``'s learner material; pages whose path starts with a
+        prefix in ``exclude`` are never returned."""
         ...
 
 
@@ -38,17 +49,25 @@ class DenseRetriever:
     over all the queries, the first (the learner's own question) counting double: a passage
     must fit the question and the perceived knowledge points, not just one narrow facet.
     At most ``per_page`` passages come from one page, so one API page cannot crowd out the rest.
+
+    With a ``course``, the course's learner store is searched beside the docs and its passages
+    get ``course_boost`` added (the instructor's own words fit the class better than the
+    reference manual). Isolation is enforced here, twice: only the learner view of that one
+    course is searched, and any chunk from another source or marked instructor-only is dropped.
     """
 
     def __init__(self, store: VectorStore, embedder: Embedder, *, top_k: int = 4, candidate_k: int = 12,
-                 score_floor: float = 0.3, token_budget: int = 600, per_page: int = 2) -> None:
+                 score_floor: float = 0.3, token_budget: int = 600, per_page: int = 2,
+                 courses: CourseViews | None = None, course_boost: float = 0.05) -> None:
         if top_k <= 0:
             raise ValueError(f"top_k must be > 0, got {top_k}")
-        self.store, self.embedder = store, embedder
+        self.store, self.embedder, self.courses = store, embedder, courses
         self.top_k, self.candidate_k = top_k, max(candidate_k, top_k)
         self.score_floor, self.token_budget, self.per_page = score_floor, token_budget, per_page
+        self.course_boost = course_boost
 
-    def search(self, queries: list[str], exclude: tuple[str, ...] = (), pool: int = 0) -> list[tuple[Chunk, float]]:
+    def search(self, queries: list[str], exclude: tuple[str, ...] = (), pool: int = 0,
+               course: str | None = None) -> list[tuple[Chunk, float]]:
         """Candidates above the floor with their combined score, best first (no page cap).
         ``pool`` widens the nearest-neighbour pool per query (default ``candidate_k``)."""
         queries = list(dict.fromkeys(q.strip() for q in queries if q and q.strip()))
@@ -57,29 +76,44 @@ class DenseRetriever:
         vectors = self.embedder.embed(queries)
         # Over-fetch when excluding, so the excluded pages do not eat the candidate pool.
         k = max(pool, self.candidate_k) * (3 if exclude else 1)
-        candidates = {c.id: c for hits in self.store.search(vectors, k) for c, _ in hits
-                      if not c.page.startswith(exclude)}
-        ids = list(candidates)
+        stores = [(self.store, 0.0)]
+        if course is not None:
+            if self.courses is None:
+                raise ValueError("this retriever has no course materials")
+            stores.append((self.courses.view(course, "learner"), self.course_boost))
         weights = np.array([2.0] + [1.0] * (len(queries) - 1), dtype=np.float32)
-        scores = self.store.similarity(vectors, ids) @ weights / weights.sum()
-        ranked = sorted(zip(ids, scores.tolist(), strict=True), key=lambda x: (-x[1], x[0]))
-        return [(candidates[i], s) for i, s in ranked if s >= self.score_floor]
+        scored: list[tuple[Chunk, float]] = []
+        for store, boost in stores:
+            candidates = {c.id: c for hits in store.search(vectors, k) for c, _ in hits
+                          if not c.page.startswith(exclude) and _allowed(c, course)}
+            ids = list(candidates)
+            scores = store.similarity(vectors, ids) @ weights / weights.sum() + boost
+            scored += [(candidates[i], s) for i, s in zip(ids, scores.tolist(), strict=True)]
+        scored.sort(key=lambda x: (-x[1], x[0].id))
+        return [(c, s) for c, s in scored if s >= self.score_floor]
 
-    def rank(self, queries: list[str], k: int, exclude: tuple[str, ...] = ()) -> list[tuple[Chunk, float]]:
+    def rank(self, queries: list[str], k: int, exclude: tuple[str, ...] = (),
+             course: str | None = None) -> list[tuple[Chunk, float]]:
         """The top ``k`` after the floor and the per-page cap: the ranking ``retrieve`` draws from
         (evaluation scores hit@k and MRR on it)."""
         chosen: list[tuple[Chunk, float]] = []
-        per_page: dict[str, int] = {}
-        for chunk, score in self.search(queries, exclude, pool=3 * k):
-            if per_page.get(chunk.page, 0) < self.per_page:
-                per_page[chunk.page] = per_page.get(chunk.page, 0) + 1
+        per_page: dict[tuple[str, str], int] = {}
+        for chunk, score in self.search(queries, exclude, pool=3 * k, course=course):
+            page = (chunk.source, chunk.page)
+            if per_page.get(page, 0) < self.per_page:
+                per_page[page] = per_page.get(page, 0) + 1
                 chosen.append((chunk, score))
             if len(chosen) == k:
                 break
         return chosen
 
-    def retrieve(self, queries: list[str], exclude: tuple[str, ...] = ()) -> list[Passage]:
-        return fit_budget(self.rank(queries, self.top_k, exclude), self.token_budget)
+    def retrieve(self, queries: list[str], exclude: tuple[str, ...] = (), course: str | None = None) -> list[Passage]:
+        return fit_budget(self.rank(queries, self.top_k, exclude, course), self.token_budget)
+
+
+def _allowed(chunk: Chunk, course: str | None) -> bool:
+    """What a learner may be shown: the docs, and learner material of their own course."""
+    return chunk.visibility == "learner" and chunk.source in (DOCS, course)
 
 
 def fit_budget(ranked: list[tuple[Chunk, float]], budget: int, min_tail_tokens: int = 60) -> list[Passage]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from molly.ingest.pydocs import MAX_CHARS, page_chunks, split_text
+from molly.ingest.chunking import split_text
+from molly.ingest.pydocs import MAX_CHARS, page_chunks
 
 PAGE = """<html><body><div class="body" role="main">
 <section id="built-in-functions"><h1>Built-in Functions<a class="headerlink" href="#x">¶</a></h1>

@@ -14,10 +14,17 @@ from tests.conftest import free_port  # noqa: F401  (re-exported for the integra
 
 
 @pytest.fixture(scope="session")
-def real_retriever() -> DenseRetriever:
-    return build_retriever(Settings(), progress=None)
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The defaults (real models, shipped index), with a course database of the session's own
+    that starts with the sample course."""
+    return Settings(courses_db=tmp_path_factory.mktemp("courses") / "courses.sqlite")
 
 
 @pytest.fixture(scope="session")
-def embedded_tutor() -> Iterator[Tutor]:
-    yield build_tutor(Settings())
+def real_retriever(real_settings: Settings) -> DenseRetriever:
+    return build_retriever(real_settings, progress=None)
+
+
+@pytest.fixture(scope="session")
+def embedded_tutor(real_settings: Settings) -> Iterator[Tutor]:
+    yield build_tutor(real_settings)

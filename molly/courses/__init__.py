@@ -1,0 +1,1 @@
+"""Course materials: storage, ingestion, steering."""

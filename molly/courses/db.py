@@ -1,0 +1,292 @@
+"""Course materials in one SQLite file: courses, documents, chunks with their vectors, and the
+learners' questions with feedback.
+
+SQLite is the single source of truth and every write is one transaction, so a crash (even
+``kill -9``) leaves either the whole batch or none of it: no vector without its row, no row
+without its vector. The FAISS indexes a learner searches are built from these rows in memory
+(``view``), one per course and audience, and rebuilt when the data changes. Instructor-only
+chunks never enter a learner view. Not here: parsing files (``molly.ingest``), the ingestion
+loop (``ingest.py``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from molly.errors import CourseError, KnowledgeBaseError
+from molly.retrieval.embedder import Embedder
+from molly.retrieval.store import VectorStore
+from molly.schemas import Chunk, CourseProfile
+
+SCHEMA_VERSION = 1
+COURSE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
+Audience = Literal["learner", "instructor"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS courses(
+    name TEXT PRIMARY KEY, context TEXT NOT NULL DEFAULT '', avoid TEXT NOT NULL DEFAULT '[]',
+    solution_policy TEXT NOT NULL DEFAULT 'hints_only', created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS documents(
+    id INTEGER PRIMARY KEY, course TEXT NOT NULL REFERENCES courses(name) ON DELETE CASCADE,
+    name TEXT NOT NULL, title TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL,
+    visibility TEXT NOT NULL CHECK (visibility IN ('learner', 'instructor')),
+    version INTEGER NOT NULL, n_chunks INTEGER NOT NULL, notes TEXT NOT NULL DEFAULT '',
+    ingested_at REAL NOT NULL, UNIQUE(course, name));
+CREATE TABLE IF NOT EXISTS chunks(
+    id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL, locator TEXT NOT NULL,
+    vector BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS questions(
+    id INTEGER PRIMARY KEY, course TEXT NOT NULL, asked_at REAL NOT NULL, question TEXT NOT NULL,
+    answer TEXT NOT NULL, citations TEXT NOT NULL, timings TEXT NOT NULL,
+    rating INTEGER, comment TEXT NOT NULL DEFAULT '');
+"""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A stored document, as listed to an instructor."""
+
+    id: int
+    course: str
+    name: str
+    title: str
+    format: str
+    visibility: str
+    version: int
+    n_chunks: int
+    ingested_at: float
+    notes: str
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A parsed, chunked, embedded document ready to be stored."""
+
+    name: str
+    title: str
+    sha256: str
+    format: str
+    visibility: Audience
+    notes: str
+    chunks: list[tuple[str, str, str]]  # (title, text, locator)
+    vectors: np.ndarray
+
+
+def check_course_name(name: str) -> str:
+    """``name`` if it is a valid course id (lower-case letters, digits, '-' and '_')."""
+    if not COURSE_NAME.match(name or ""):
+        raise CourseError(f"{name!r} is not a valid course name: use lower-case letters, digits, '-' or '_'.")
+    return name
+
+
+def _cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run as a formula (learner text is untrusted)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _anchor(locator: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", locator.lower()).strip("-")
+
+
+class CourseDB:
+    """The course database at ``path``; vectors must come from ``embedder`` (checked on open)."""
+
+    def __init__(self, path: Path, embedder: Embedder) -> None:
+        self.path, self.embedder = path, embedder
+        self._views: dict[tuple[str, str], tuple[int, VectorStore]] = {}
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=30)
+        try:
+            con.executescript(_SCHEMA)  # IF NOT EXISTS throughout; executescript commits by itself
+        finally:
+            con.close()
+        with self._connect() as con:
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            if not meta:
+                con.executemany("INSERT INTO meta VALUES (?, ?)", [
+                    ("schema_version", str(SCHEMA_VERSION)), ("embedder", embedder.name),
+                    ("dim", str(embedder.dim)), ("generation", "0")])
+            elif meta.get("embedder") != embedder.name or meta.get("dim") != str(embedder.dim):
+                raise KnowledgeBaseError(
+                    "The course materials were indexed with a different embedding model.",
+                    detail=f"{path}: {meta.get('embedder')} ({meta.get('dim')}), now {embedder.name} ({embedder.dim})")
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection whose ``with`` block is one transaction (committed or rolled back)."""
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=FULL")
+            con.execute("PRAGMA foreign_keys=ON")
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+    def _bump(self, con: sqlite3.Connection) -> None:
+        con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+
+    def generation(self) -> int:
+        """Increases with every change to documents; views are rebuilt when it moves."""
+        with self._connect() as con:
+            return int(con.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+
+    # --- courses ---------------------------------------------------------------------------------
+
+    def ensure_course(self, name: str) -> CourseProfile:
+        """The course, created with default steering if new."""
+        check_course_name(name)
+        with self._connect() as con:
+            con.execute("INSERT OR IGNORE INTO courses(name, created_at) VALUES (?, ?)", (name, time.time()))
+        return self.profile(name)
+
+    def courses(self) -> list[str]:
+        """Course names, sorted."""
+        with self._connect() as con:
+            return [r[0] for r in con.execute("SELECT name FROM courses ORDER BY name")]
+
+    def profile(self, name: str) -> CourseProfile:
+        """The course's steering; ``CourseError`` if there is no such course."""
+        with self._connect() as con:
+            row = con.execute("SELECT context, avoid, solution_policy FROM courses WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise CourseError(f"There is no course called {name!r}.", detail=f"courses: {', '.join(self.courses()) or 'none'}")
+        return CourseProfile(name=name, context=row[0], avoid=json.loads(row[1]), solution_policy=row[2])
+
+    def set_profile(self, profile: CourseProfile) -> None:
+        """Store the course's steering (creating the course if new)."""
+        self.ensure_course(profile.name)
+        with self._connect() as con:
+            con.execute("UPDATE courses SET context = ?, avoid = ?, solution_policy = ? WHERE name = ?",
+                        (profile.context, json.dumps(profile.avoid), profile.solution_policy, profile.name))
+
+    # --- documents -------------------------------------------------------------------------------
+
+    def documents(self, course: str) -> list[Document]:
+        """The course's documents, by name."""
+        with self._connect() as con:
+            rows = con.execute("SELECT id, course, name, title, format, visibility, version, n_chunks, ingested_at, "
+                               "notes FROM documents WHERE course = ? ORDER BY name", (course,)).fetchall()
+        return [Document(*r) for r in rows]
+
+    def find(self, course: str, sha256: str) -> list[tuple[str, str]]:
+        """(name, visibility) of documents in ``course`` with this content hash."""
+        with self._connect() as con:
+            return con.execute("SELECT name, visibility FROM documents WHERE course = ? AND sha256 = ?",
+                               (course, sha256)).fetchall()
+
+    def version_of(self, course: str, name: str) -> int:
+        """The stored version of document ``name`` (0 if none)."""
+        with self._connect() as con:
+            row = con.execute("SELECT version FROM documents WHERE course = ? AND name = ?", (course, name)).fetchone()
+        return row[0] if row else 0
+
+    def add(self, course: str, docs: list[NewDocument]) -> None:
+        """Store a batch of documents in one transaction; a document with the same name is
+        replaced (its version goes up, its old chunks go)."""
+        if not docs:
+            return
+        with self._connect() as con:
+            for doc in docs:
+                if len(doc.vectors) != len(doc.chunks) or (len(doc.vectors) and doc.vectors.shape[1] != self.embedder.dim):
+                    raise ValueError(f"{doc.name}: {len(doc.chunks)} chunks but vectors of shape {doc.vectors.shape}")
+                old = con.execute("SELECT version FROM documents WHERE course = ? AND name = ?",
+                                  (course, doc.name)).fetchone()
+                con.execute("DELETE FROM documents WHERE course = ? AND name = ?", (course, doc.name))
+                cur = con.execute(
+                    "INSERT INTO documents(course, name, title, sha256, format, visibility, version, n_chunks, notes, "
+                    "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (course, doc.name, doc.title, doc.sha256, doc.format, doc.visibility, (old[0] if old else 0) + 1,
+                     len(doc.chunks), doc.notes, time.time()))
+                con.executemany(
+                    "INSERT INTO chunks(doc_id, ord, title, text, locator, vector) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(cur.lastrowid, i, t, x, loc, np.asarray(v, dtype=np.float32).tobytes())
+                     for i, ((t, x, loc), v) in enumerate(zip(doc.chunks, doc.vectors, strict=True))])
+            self._bump(con)
+
+    def delete(self, course: str, name: str) -> bool:
+        """Remove document ``name`` and its chunks; False if there was none."""
+        with self._connect() as con:
+            gone = con.execute("DELETE FROM documents WHERE course = ? AND name = ?", (course, name)).rowcount
+            self._bump(con)
+        return bool(gone)
+
+    # --- retrieval views -------------------------------------------------------------------------
+
+    def view(self, course: str, audience: Audience) -> VectorStore:
+        """A FAISS store over the course's chunks that ``audience`` may see. For learners it holds
+        learner-visible chunks only, so instructor-only material cannot be returned at all."""
+        import faiss
+
+        generation = self.generation()
+        with self._lock:
+            cached = self._views.get((course, audience))
+            if cached and cached[0] == generation:
+                return cached[1]
+            where = "d.course = ?" + (" AND d.visibility = 'learner'" if audience == "learner" else "")
+            with self._connect() as con:
+                rows = con.execute(
+                    "SELECT c.id, d.name, d.title, d.visibility, c.ord, c.title, c.text, c.locator, c.vector "
+                    f"FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE {where} ORDER BY c.id", (course,)).fetchall()
+            chunks = [Chunk(id=f"{course}:{cid}", source=course, page=name, anchor=_anchor(loc), title=title,
+                            text=text, visibility=vis, locator=loc)
+                      for cid, name, _doc_title, vis, _ord, title, text, loc, _v in rows]
+            index = faiss.IndexFlatIP(self.embedder.dim)
+            if rows:
+                index.add(np.frombuffer(b"".join(r[8] for r in rows), dtype=np.float32).reshape(len(rows), -1))
+            store = VectorStore(index, chunks, {"course": course, "audience": audience, "generation": generation})
+            self._views[(course, audience)] = (generation, store)
+            return store
+
+    # --- learners' questions and feedback ---------------------------------------------------------
+
+    def log_question(self, course: str, question: str, answer: str, citations: list[str],
+                     timings: dict[str, float]) -> int:
+        """Record a learner's question and the answer shown; returns its id (for feedback)."""
+        with self._connect() as con:
+            cur = con.execute("INSERT INTO questions(course, asked_at, question, answer, citations, timings) "
+                              "VALUES (?, ?, ?, ?, ?, ?)",
+                              (course, time.time(), question, answer, json.dumps(citations), json.dumps(timings)))
+            return int(cur.lastrowid or 0)
+
+    def feedback(self, question_id: int, rating: int, comment: str = "") -> None:
+        """Thumbs up (1) or down (-1), with an optional comment, for a logged answer."""
+        with self._connect() as con:
+            con.execute("UPDATE questions SET rating = ?, comment = ? WHERE id = ?", (rating, comment[:2000], question_id))
+
+    def export_csv(self, course: str) -> str:
+        """The course's learner questions with answers and feedback, as CSV text."""
+        with self._connect() as con:
+            rows = con.execute("SELECT id, asked_at, question, answer, citations, rating, comment FROM questions "
+                               "WHERE course = ? ORDER BY id", (course,)).fetchall()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["id", "asked_at", "question", "answer", "citations", "rating", "comment"])
+        for r in rows:
+            writer.writerow([r[0], time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r[1])), *map(_cell, r[2:])])
+        return out.getvalue()

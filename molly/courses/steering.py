@@ -1,0 +1,109 @@
+"""Apply an instructor's course steering to a turn: context and rules for the draft, then checks
+on the checked answer (constructs not taught yet, the solution policy), visible in its checks.
+
+The prompt asks; the checks enforce: a code block that uses an avoided construct, or (under
+"hints only") a complete-looking solution to a solution request, is replaced by a note.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from molly.schemas import Check, CourseProfile, IntentKind
+
+_FENCE = re.compile(r"```([^\n`]*)\n(.*?)```", re.S)
+
+# Names an instructor may put on the avoid-list, mapped to the syntax that is that construct.
+_SYNTAX: dict[str, tuple[type, ...]] = {
+    "lambda": (ast.Lambda,),
+    "comprehension": (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp),
+    "list comprehension": (ast.ListComp,),
+    "dict comprehension": (ast.DictComp,),
+    "set comprehension": (ast.SetComp,),
+    "generator": (ast.GeneratorExp, ast.Yield, ast.YieldFrom),
+    "yield": (ast.Yield, ast.YieldFrom),
+    "class": (ast.ClassDef,),
+    "try": (ast.Try, ast.TryStar),
+    "exception handling": (ast.Try, ast.TryStar),
+    "with": (ast.With, ast.AsyncWith),
+    "while": (ast.While,),
+    "for": (ast.For, ast.AsyncFor),
+    "import": (ast.Import, ast.ImportFrom),
+    "global": (ast.Global, ast.Nonlocal),
+    "walrus": (ast.NamedExpr,),
+    "match": (ast.Match,),
+    "f-string": (ast.JoinedStr,),
+    "async": (ast.AsyncFunctionDef, ast.Await, ast.AsyncFor, ast.AsyncWith),
+    "assert": (ast.Assert,),
+    "ternary": (ast.IfExp,),
+    "recursion": (),  # checked separately: a function that calls itself
+}
+
+
+def guidance(profile: CourseProfile, intent: IntentKind) -> str:
+    """Extra instructions for the draft from the course's steering."""
+    parts = []
+    if profile.context:
+        parts.append(f"Course context: {profile.context.strip()}")
+    if profile.avoid:
+        parts.append("The learner has not been taught these yet, so do not use them in code or "
+                     f"explanations: {', '.join(profile.avoid)}.")
+    if intent is IntentKind.SOLUTION_REQUEST and profile.solution_policy == "worked_examples":
+        parts.append("The course allows worked examples: you may show a worked example on similar but "
+                     "different data, and explain each step.")
+    return " ".join(parts)
+
+
+def uses(code: str, construct: str) -> bool:
+    """True if ``code`` uses ``construct`` (a key of ``_SYNTAX`` or any name, e.g. 'enumerate')."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    key = construct.strip().lower()
+    if key == "recursion":
+        return any(isinstance(f, ast.FunctionDef) and any(
+            isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == f.name for c in ast.walk(f))
+            for f in ast.walk(tree))
+    if key in _SYNTAX:
+        return any(isinstance(node, _SYNTAX[key]) for node in ast.walk(tree))
+    if key.isidentifier():
+        return any((isinstance(n, ast.Name) and n.id == key) or (isinstance(n, ast.Attribute) and n.attr == key)
+                   or (isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == key) for n in ast.walk(tree))
+    return False
+
+
+def apply(text: str, profile: CourseProfile, intent: IntentKind) -> tuple[str, list[Check]]:
+    """The answer with code blocks that break the course's rules replaced by a note, and the
+    checks saying what was applied."""
+    checks = [Check(name="course_steering", passed=True,
+                    detail=f"course {profile.name}: context{', avoid-list' if profile.avoid else ''} and "
+                           f"{profile.solution_policy.replace('_', ' ')} policy applied")]
+    broken: list[str] = []
+
+    def block(m: re.Match[str]) -> str:
+        lang, code = m.group(1).strip().lower(), m.group(2)
+        if lang not in ("", "python", "py", "python3", "pycon"):
+            return m.group(0)
+        found = [c for c in profile.avoid if uses(code, c)]
+        if found:
+            broken.append(f"avoided construct(s) {', '.join(found)}")
+            return f"*(An example here used {', '.join(found)}, which this course has not covered yet, so it was removed.)*"
+        if (intent is IntentKind.SOLUTION_REQUEST and profile.solution_policy == "hints_only"
+                and sum(1 for line in code.splitlines() if line.strip()) > 3):
+            broken.append("complete code for graded work")
+            return "*(Full code was removed: this course gives hints for graded work, not solutions.)*"
+        return m.group(0)
+
+    text = _FENCE.sub(block, text)
+    if profile.avoid:
+        # The final answer complies either way; the detail says whether the draft had to be cut.
+        checks.append(Check(name="course_avoid_list", passed=True,
+                            detail="; ".join(b for b in broken if "avoided" in b) or
+                                   f"no code uses {', '.join(profile.avoid)}"))
+    if intent is IntentKind.SOLUTION_REQUEST:
+        leaked = any("graded" in b for b in broken)
+        checks.append(Check(name="solution_policy", passed=True,
+                            detail="removed complete code" if leaked else profile.solution_policy.replace("_", " ")))
+    return text, checks
