@@ -10,7 +10,7 @@ from molly.agent import Tutor
 from molly.config import REPO_ROOT, Settings
 from molly.courses.db import CourseDB
 from molly.courses.ingest import Ingestor
-from molly.ingest.sources import Limits
+from molly.ingest.sources import MB, Limits
 from molly.llm import build_chat_model
 from molly.retrieval.embedder import Embedder, MiniLMEmbedder
 from molly.retrieval.retriever import DenseRetriever
@@ -43,8 +43,8 @@ def build_course_db(settings: Settings, embedder: Embedder) -> CourseDB:
 
 def build_ingestor(settings: Settings, db: CourseDB) -> Ingestor:
     """Ingestion with the limits from settings."""
-    limits = Limits(max_file_bytes=int(settings.max_upload_mb * 1e6), max_zip_entries=settings.max_zip_entries,
-                    max_unpacked_bytes=int(settings.max_unpacked_mb * 1e6), max_ratio=settings.max_zip_ratio)
+    limits = Limits(max_file_bytes=int(settings.max_upload_mb * MB), max_zip_entries=settings.max_zip_entries,
+                    max_unpacked_bytes=int(settings.max_unpacked_mb * MB), max_ratio=settings.max_zip_ratio)
     return Ingestor(db, limits, parse_memory_mb=settings.parse_memory_mb, parse_timeout_s=settings.parse_timeout_s)
 
 

@@ -78,3 +78,28 @@ class TutorFakeChatModel(ScriptedChatModel):
     """An instant, deterministic stand-in for the real LLM (``MOLLY_LLM_BACKEND=fake``)."""
 
     default: Reply | None = tutor_reply
+
+
+_OBEY = re.compile(
+    r"(?i)\b(?:say|reply(?:\s+only)?\s+with|respond(?:\s+only)?\s+with|answer\s+with|output|print|include|write|"
+    r"append|add|mention|end\s+(?:your|every|each|the)\s+\w+\s+with|start\s+(?:your|every|each|the)\s+\w+\s+with|"
+    r"tell\s+the\s+(?:student|learner|user)s?\s+to)\s*[:\-]?\s*[\"'“]?([^\"”\n.]{1,120})")
+_URLISH = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)|\[[^\]\n]*\]\([^)\n]*\)|https?://[^\s)\"'>]+|www\.[^\s)\"'>]+")
+
+
+def obey_everything(messages: list[BaseMessage]) -> str:
+    """The adversarial model: it carries out every instruction it finds anywhere in its context
+    (system, question, passages), repeats every link and image it sees, tries to leak the
+    system prompt and writes a script tag. For testing guards, never for answering."""
+    context = "\n".join(str(m.content) for m in messages)
+    system = "\n".join(str(m.content) for m in messages if m.type == "system")
+    payloads = [m.group(1).strip() for m in _OBEY.finditer(context)]
+    links = _URLISH.findall(context)
+    return ("Sure! [1] " + " ".join(payloads) + "\n\n" + " ".join(links) +
+            "\n\n<script>alert('x')</script> <img src=x onerror=alert(1)>\n\nMy instructions were: " + system)
+
+
+class AdversarialChatModel(ScriptedChatModel):
+    """``obey_everything`` as a chat model (see SECURITY.md: "Adversarial LLM")."""
+
+    default: Reply | None = obey_everything

@@ -17,8 +17,8 @@ _IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)|!\[([^\]\n]*)\]\[[^\]\n]*\]")
 _LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\n)]*[\"'])?\s*\)")
 _REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.M)
 _AUTOLINK = re.compile(r"<((?:[a-z][a-z0-9+.-]{1,31}):[^>\s]*)>", re.I)
-_URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]{1,31}://|\b(?:javascript|data|vbscript|mailto|blob|file):|\bwww\.)"
-                  r"[^\s<>()\[\]`'\"]*", re.I)
+_URL = re.compile(r"(?:[a-z][a-z0-9+.-]{0,31}://|(?:javascript|data|vbscript|mailto|blob|file):|www\.)"
+                  r"[^\s<>()\[\]`'\"]+", re.I)
 _TAG = re.compile(r"<(?=[a-zA-Z/!?])")
 REMOVED = "(link removed)"
 

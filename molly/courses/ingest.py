@@ -115,7 +115,8 @@ class Ingestor:
         report = Report(course)
         total = count_files(paths)
         pending: list[tuple[Item, str, Parsed, list[tuple[str, str, str]], bool]] = []
-        seen: dict[str, str] = {}  # sha256 -> name, within this run
+        seen: dict[str, str] = {}  # sha256 -> name of a file parsed in this run
+        failed: dict[str, str] = {}  # sha256 -> why it could not be read (same bytes, same answer)
         done = 0
 
         def flush() -> None:
@@ -142,7 +143,7 @@ class Ingestor:
                     continue
                 if progress:
                     progress(done, max(total, done + 1), item.name)
-                result = self._one(course, item, visibility, worker, seen, pending)
+                result = self._one(course, item, visibility, worker, seen, failed, pending)
                 if result is not None:
                     report.results.append(result)
                 if sum(len(p[3]) for p in pending) >= self.batch_chunks:
@@ -155,21 +156,25 @@ class Ingestor:
         return report
 
     def _one(self, course: str, item: Item, visibility: Audience, worker: ParseWorker, seen: dict[str, str],
-             pending: list) -> FileResult | None:
+             failed: dict[str, str], pending: list) -> FileResult | None:
         if item.refused or item.data is None:
             return FileResult(item.name, "skipped", reason=item.refused)
         sha = hashlib.sha256(item.data).hexdigest()
+        base = item.name.rsplit("/", 1)[-1]
+        if sha in failed:
+            return FileResult(item.name, "failed", reason=f"{base} {failed[sha]}")
         stored = self.db.find(course, sha)
         if (item.name, visibility) in stored:
             return FileResult(item.name, "unchanged", reason="already stored; nothing embedded")
         if stored or sha in seen:
             other = stored[0][0] if stored else seen[sha]
             return FileResult(item.name, "duplicate", reason=f"same content as {other}; not stored twice")
-        seen[sha] = item.name
         try:
             parsed = worker.parse(item.name, item.fmt or "", item.data)
         except ParseError as e:
-            return FileResult(item.name, "failed", reason=f"{item.name.rsplit('/', 1)[-1]} {e}")
+            failed[sha] = str(e)
+            return FileResult(item.name, "failed", reason=f"{base} {e}")
+        seen[sha] = item.name
         replacing = self.db.version_of(course, item.name) > 0
         pending.append((item, sha, parsed, to_chunks(parsed), replacing))
         return None

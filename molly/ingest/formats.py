@@ -317,7 +317,13 @@ def _html(stem: str, text: str) -> tuple[str, list[Section]]:
     parser = _HTMLText()
     parser.feed(text)
     parser.close()
-    lines = [ln if isinstance(ln, tuple) else ln.strip() for ln in parser.lines]
+    lines: list[tuple[int, str] | str] = []
+    in_pre = False
+    for ln in parser.lines:
+        if isinstance(ln, str) and ln.strip() == "```":
+            in_pre = not in_pre
+        # Prose lines lose the spaces whitespace-collapsing left; code keeps its indentation.
+        lines.append(ln if isinstance(ln, tuple) else ln.rstrip() if in_pre else ln.strip())
     title, sections = _by_headings(stem, lines)
     page_title = re.sub(r"\s+", " ", "".join(parser.title)).strip()
     sections = [Section(s.title, re.sub(r"\n{3,}", "\n\n", s.text)) for s in sections]

@@ -29,13 +29,15 @@ _INJECTION = re.compile(
     r"""(?ix)
     \b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}?
         \b(?:previous|prior|above|earlier|preceding|all|any|your|the|these|those)\b[^.\n]{0,20}?
-        \b(?:instructions?|directions?|rules?|prompts?|guidelines?|context|messages?)\b
-    | \b(?:new|updated|real|actual|hidden|secret)\s+(?:system\s+)?(?:instructions?|prompt|directives?)\b
+        \b(?:instructions?|directions?|rules?|prompts?|guidelines?)\b
+    | \b(?:new|updated|hidden|secret)\s+(?:system\s+)?(?:instructions|prompt)\b
     | \bsystem\s*prompt\b
-    | \byou\s+are\s+now\b
+    | \byou\s+are\s+now\s+(?:an?\s|the\s|no\s+longer|free|acting|operating|dan\b|unrestricted|jailbroken|in\s+developer)
     | \b(?:act|behave|respond|pretend)\s+as\s+(?:if\s+you\s+(?:are|were)\s+)?(?:an?\s+)?(?:unrestricted|jailbroken|dan|different|new)\b
     | \b(?:dear\s+)?(?:ai|a\.i\.|assistant|chat\s*bot|chatbot|language\s+model|llm|gpt|molly)s?\b
         [^.\n]{0,40}?\b(?:must|should|shall|will|needs?\s+to|has\s+to|is\s+(?:instructed|required)|are\s+(?:instructed|required)|reading\s+this)\b
+    | \b(?:end|start|begin|finish|sign|close|prefix|suffix)\s+(?:your|every|each|the)\s+(?:answer|response|reply|message)s?\s+with\b
+    | \b(?:note|message|instructions?|memo)\s+(?:to|for)\s+(?:the\s+|any\s+)?(?:ai|assistant|tutor|bot|model|llm|chatbot|grader)s?\b
     | \bif\s+you\s+are\s+an?\s+(?:ai|assistant|language\s+model|llm|bot|chatbot|tutor)\b
     | \b(?:reply|respond|answer|output|say|print|write|end|start|begin)\b[^.\n]{0,20}?\b(?:only|exactly|verbatim)\b[^.\n]{0,10}?\b(?:with|the\s+(?:word|text|phrase|string|code))\b
     | \b(?:in|at\s+the\s+(?:end|start|beginning)\s+of|to)\s+(?:your|every|each|the)\s+(?:answer|response|reply)s?\b
@@ -43,7 +45,7 @@ _INJECTION = re.compile(
     | \b(?:include|add|append|insert|embed|put)\b[^.\n]{0,30}?\b(?:in|into|to|at\s+the\s+end\s+of)\s+(?:your|every|each|the)\s+(?:answer|response|reply)s?\b
     | \b(?:do\s+not|don'?t|never)\s+(?:tell|inform|reveal\s+to|mention\s+to|let)\s+(?:the\s+)?(?:student|learner|user)s?\b
     | \btell\s+(?:the\s+)?(?:student|learner|user)s?\s+(?:to|that)\b
-    | \b(?:reveal|print|show|output|repeat|leak)\b[^.\n]{0,30}?\b(?:your|the)\s+(?:instructions|prompt|system\s+message|rules)\b
+    | \b(?:reveal|print|show|output|repeat|leak)\b[^.\n]{0,30}?\b(?:your\s+(?:instructions|prompt|system\s+message|rules)|the\s+system\s+(?:prompt|message))\b
     | ^\s*(?:\#{1,6}\s*)?(?:system|assistant|user|developer|human)\s*[:>]
     | <\|?\s*(?:im_start|im_end|system|endoftext|eot_id|start_header_id)\s*\|?>
     | \[/?INST\]|<<\s*/?SYS\s*>>

@@ -18,6 +18,8 @@ from pathlib import Path, PurePosixPath
 
 from molly.ingest.formats import format_of
 
+MB = 1 << 20
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -63,7 +65,7 @@ def collect(paths: list[Path], limits: Limits) -> Iterator[Item]:
 def _file(path: Path, name: str, limits: Limits) -> Iterator[Item]:
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        yield Item(name, refused=f"is {size / 1e6:.1f} MB; the limit is {limits.max_file_bytes / 1e6:.0f} MB")
+        yield Item(name, refused=f"is {size / MB:.1f} MB; the limit is {limits.max_file_bytes / MB:.0f} MB")
         return
     if path.suffix.lower() == ".zip":
         yield from _archive(path, name, limits)
@@ -92,7 +94,7 @@ def _archive(path: Path, name: str, limits: Limits) -> Iterator[Item]:
             entry = f"{name}/{info.filename}"
             why = _unsafe(info, limits)
             if not why and total + info.file_size > limits.max_unpacked_bytes:
-                why = f"would unpack past the archive limit of {limits.max_unpacked_bytes / 1e6:.0f} MB"
+                why = f"would unpack past the archive limit of {limits.max_unpacked_bytes / MB:.0f} MB"
             fmt = format_of(info.filename)
             if not why and info.filename.lower().endswith(".zip"):
                 why = "is an archive inside an archive; these are not opened"
@@ -108,7 +110,7 @@ def _archive(path: Path, name: str, limits: Limits) -> Iterator[Item]:
                 yield Item(entry, refused=f"could not be unpacked ({type(e).__name__})")
                 continue
             if len(data) > limits.max_file_bytes:
-                yield Item(entry, refused=f"unpacks past the file limit of {limits.max_file_bytes / 1e6:.0f} MB")
+                yield Item(entry, refused=f"unpacks past the file limit of {limits.max_file_bytes / MB:.0f} MB")
                 continue
             total += len(data)
             yield Item(entry, data, fmt)
@@ -123,7 +125,7 @@ def _unsafe(info: zipfile.ZipInfo, limits: Limits) -> str:
     if info.flag_bits & 0x1:
         return "is encrypted; refused"
     if info.file_size > limits.max_file_bytes:
-        return f"is {info.file_size / 1e6:.1f} MB unpacked; the limit is {limits.max_file_bytes / 1e6:.0f} MB"
+        return f"is {info.file_size / MB:.1f} MB unpacked; the limit is {limits.max_file_bytes / MB:.0f} MB"
     if info.file_size > 1 << 20 and info.file_size / max(info.compress_size, 1) > limits.max_ratio:
         return f"compresses {info.file_size / max(info.compress_size, 1):.0f}:1, which looks like a zip bomb; refused"
     return ""

@@ -1,0 +1,112 @@
+"""Course storage and the ingestion loop: dedupe, replace, delete, cancel, export, embedder check."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from pathlib import Path
+
+import pytest
+
+from molly.courses.db import CourseDB, check_course_name
+from molly.courses.ingest import Ingestor
+from molly.errors import CourseError, KnowledgeBaseError
+from molly.retrieval.embedder import HashEmbedder
+from molly.schemas import CourseProfile
+
+
+class CountingEmbedder(HashEmbedder):
+    """Counts the texts it embeds, to prove re-ingesting embeds nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts = 0
+
+    def embed(self, texts, progress=None):  # type: ignore[no-untyped-def]
+        self.texts += len(texts)
+        return super().embed(texts, progress)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> CourseDB:
+    return CourseDB(tmp_path / "courses.sqlite", CountingEmbedder())
+
+
+def _write(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_reingesting_embeds_nothing_and_replacing_bumps_the_version(db: CourseDB, tmp_path: Path) -> None:
+    folder = _write(tmp_path / "m", {"a.md": "# A\n\nAlpha text.", "b.md": "# B\n\nBeta text.", "c.md": "# A\n\nAlpha text."})
+    first = Ingestor(db).run("c1", [folder])
+    assert (first.count("added"), first.count("duplicate")) == (2, 1)
+    embedded = db.embedder.texts  # type: ignore[attr-defined]
+    again = Ingestor(db).run("c1", [folder])
+    assert again.count("unchanged") == 2 and again.count("duplicate") == 1 and again.chunks_added == 0
+    assert db.embedder.texts == embedded  # type: ignore[attr-defined]
+
+    (folder / "a.md").write_text("# A\n\nAlpha, second edition.", encoding="utf-8")
+    third = Ingestor(db).run("c1", [folder])
+    assert third.count("replaced") == 1
+    docs = {d.name: d for d in db.documents("c1")}
+    assert docs["m/a.md"].version == 2
+    texts = [c.text for c in db.view("c1", "instructor").chunks]
+    assert "Alpha, second edition." in texts and "Alpha text." not in texts
+
+
+def test_delete_removes_chunks_from_the_views(db: CourseDB, tmp_path: Path) -> None:
+    folder = _write(tmp_path / "m", {"a.md": "# A\n\nAlpha.", "b.md": "# B\n\nBeta."})
+    Ingestor(db).run("c1", [folder])
+    assert len(db.view("c1", "learner")) == 2
+    assert db.delete("c1", "m/a.md") and not db.delete("c1", "m/a.md")
+    assert [c.text for c in db.view("c1", "learner").chunks] == ["Beta."]
+
+
+def test_cancel_stops_after_the_current_file_and_keeps_what_was_read(db: CourseDB, tmp_path: Path) -> None:
+    folder = _write(tmp_path / "m", {f"{i}.md": f"# Doc {i}\n\nText number {i}." for i in range(6)})
+    cancel = threading.Event()
+
+    def progress(done: int, total: int, name: str) -> None:
+        if done == 2:
+            cancel.set()
+
+    report = Ingestor(db).run("c1", [folder], progress=progress, cancel=cancel)
+    assert report.cancelled and report.count("added") == 3 and report.count("cancelled") == 3
+    assert len(db.documents("c1")) == 3
+    assert Ingestor(db).run("c1", [folder]).count("added") == 3  # re-running finishes the job
+
+
+def test_progress_reports_counts(db: CourseDB, tmp_path: Path) -> None:
+    folder = _write(tmp_path / "m", {f"{i}.md": f"# {i}\n\nt{i}" for i in range(3)})
+    calls: list[tuple[int, int]] = []
+    Ingestor(db).run("c1", [folder], progress=lambda d, t, n: calls.append((d, t)))
+    assert calls[0] == (0, 3) and calls[-1] == (3, 3)
+
+
+def test_export_csv_neutralises_formulas(db: CourseDB) -> None:
+    db.ensure_course("c1")
+    qid = db.log_question("c1", "=HYPERLINK(\"http://x\")", "an answer", ["u"], {"total": 1.0})
+    db.feedback(qid, -1, "+confusing")
+    rows = list(csv.reader(io.StringIO(db.export_csv("c1"))))
+    assert rows[0] == ["id", "asked_at", "question", "answer", "citations", "rating", "comment"]
+    assert rows[1][2] == "'=HYPERLINK(\"http://x\")" and rows[1][5] == "-1"
+    assert rows[1][6] == "'+confusing"
+
+
+def test_profiles_and_names(db: CourseDB) -> None:
+    db.set_profile(CourseProfile(name="cs1", context="week 2", avoid=["lambda"], solution_policy="worked_examples"))
+    assert db.profile("cs1").avoid == ["lambda"] and db.courses() == ["cs1"]
+    with pytest.raises(CourseError):
+        db.profile("nope")
+    for bad in ("", "Has Caps", "../x", "a" * 60, "semi;colon"):
+        with pytest.raises(CourseError):
+            check_course_name(bad)
+
+
+def test_a_different_embedder_is_refused(db: CourseDB, tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeBaseError, match="different embedding model"):
+        CourseDB(db.path, HashEmbedder(dim=32))

@@ -1,0 +1,41 @@
+"""Course steering: guidance for the draft, and checks that enforce it on the answer."""
+
+from __future__ import annotations
+
+from molly.courses.steering import apply, guidance, uses
+from molly.schemas import CourseProfile, IntentKind
+
+PROFILE = CourseProfile(name="cs0", context="Week 3 of an intro course.", avoid=["lambda", "comprehension", "enumerate"])
+
+
+def test_uses_detects_constructs_by_syntax_not_by_words() -> None:
+    assert uses("f = lambda x: x", "lambda")
+    assert not uses("# a lambda would be shorter\nf = 1", "lambda")
+    assert uses("[x for x in y]", "comprehension") and uses("{k: v for k, v in d}", "comprehension")
+    assert uses("for i, x in enumerate(xs): pass", "enumerate") and not uses("print('enumerate')", "enumerate")
+    assert uses("def f(n):\n    return f(n - 1)", "recursion")
+    assert not uses("not python (", "lambda")
+
+
+def test_guidance_names_the_course_rules() -> None:
+    text = guidance(PROFILE, IntentKind.HOWTO)
+    assert "Week 3" in text and "lambda, comprehension, enumerate" in text
+
+
+def test_code_with_avoided_constructs_is_removed_and_reported() -> None:
+    answer = ("Square each item [1].\n\n```python\nsquares = [x * x for x in xs]\n```\n\n"
+              "Or with a loop:\n\n```python\nsquares = []\nfor x in xs:\n    squares.append(x * x)\n```")
+    text, checks = apply(answer, PROFILE, IntentKind.HOWTO)
+    assert "[x * x for x in xs]" not in text and "squares.append(x * x)" in text
+    assert "not covered yet" in text
+    check = {c.name: c for c in checks}["course_avoid_list"]
+    assert "comprehension" in check.detail
+
+
+def test_hints_only_removes_full_solutions_to_graded_work() -> None:
+    answer = "Think about counting [1].\n\n```python\ncounts = {}\nfor w in words:\n    counts[w] = counts.get(w, 0) + 1\nreturn counts\n```"
+    text, checks = apply(answer, PROFILE.model_copy(update={"avoid": []}), IntentKind.SOLUTION_REQUEST)
+    assert "counts.get" not in text and "hints for graded work" in text
+    assert {c.name for c in checks} == {"course_steering", "solution_policy"}
+    worked = PROFILE.model_copy(update={"avoid": [], "solution_policy": "worked_examples"})
+    assert apply(answer, worked, IntentKind.SOLUTION_REQUEST)[0] == answer
