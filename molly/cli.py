@@ -207,12 +207,12 @@ def _hash_password(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from molly.factory import build_tutor
+    from molly.factory import build_desk, build_tutor
     from molly.ui import launch
 
     tutor = build_tutor(settings, progress=progress_bar("Building the docs index"))
     tutor.warm_up()
-    launch(tutor, settings)
+    launch(tutor, settings, desk=build_desk(settings, tutor.courses) if tutor.courses is not None else None)
     return 0
 
 

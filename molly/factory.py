@@ -11,6 +11,7 @@ from molly.config import REPO_ROOT, Settings
 from molly.courses.db import CourseDB
 from molly.courses.ingest import Ingestor
 from molly.ingest.sources import MB, Limits
+from molly.instructors import InstructorDesk
 from molly.llm import build_chat_model
 from molly.retrieval.embedder import Embedder, MiniLMEmbedder
 from molly.retrieval.retriever import DenseRetriever
@@ -46,6 +47,11 @@ def build_ingestor(settings: Settings, db: CourseDB) -> Ingestor:
     limits = Limits(max_file_bytes=int(settings.max_upload_mb * MB), max_zip_entries=settings.max_zip_entries,
                     max_unpacked_bytes=int(settings.max_unpacked_mb * MB), max_ratio=settings.max_zip_ratio)
     return Ingestor(db, limits, parse_memory_mb=settings.parse_memory_mb, parse_timeout_s=settings.parse_timeout_s)
+
+
+def build_desk(settings: Settings, db: CourseDB) -> InstructorDesk:
+    """The instructors' page actions over ``db``."""
+    return InstructorDesk(settings, db, build_ingestor(settings, db))
 
 
 def load_sample_course(db: CourseDB, settings: Settings, name: str = "intro-python") -> None:

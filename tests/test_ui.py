@@ -59,3 +59,58 @@ def test_passage_panel_escapes_prose_html_but_not_code() -> None:
 
     assert _quote("a <b>bold</b>\n\n```\n>>> x < 1\n```") == "a &lt;b&gt;bold&lt;/b&gt;\n\n```\n>>> x < 1\n```"
     assert _quote("text\n```\n>>> cut").endswith(">>> cut\n```")
+
+
+@pytest.fixture
+def instructor_server(settings: Settings, hash_retriever: DenseRetriever, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    from molly.auth import hash_password
+    from molly.courses.db import CourseDB
+    from molly.factory import build_desk
+    from molly.retrieval.embedder import HashEmbedder
+
+    s = settings.model_copy(update={"port": free_port(), "instructor_password_hash": hash_password("teach-me-123")})
+    db = CourseDB(tmp_path / "ui-courses.sqlite", HashEmbedder())
+    db.ensure_course("cs0")
+    retriever = DenseRetriever(hash_retriever.store, HashEmbedder(), top_k=4, score_floor=0.0, courses=db)
+    tutor = Tutor(s, TutorFakeChatModel(), retriever, None, db)
+    demo = launch(tutor, s, desk=build_desk(s, db), block=False)
+    try:
+        yield f"http://127.0.0.1:{s.port}/"
+    finally:
+        demo.close()
+
+
+def test_instructor_logs_in_uploads_and_a_learner_gets_course_citations(instructor_server: str) -> None:
+    from gradio_client import Client, handle_file
+
+    from molly.factory import SAMPLE_COURSE
+
+    client = Client(instructor_server, verbose=False)
+    lessons = sorted((SAMPLE_COURSE / "learner").iterdir())
+    # Nothing happens before logging in, and a wrong password is refused.
+    before = client.predict("cs0", "learner", [handle_file(str(p)) for p in lessons], False, api_name="/ingest")
+    assert "log in" in before
+    assert client.predict("wrong-password", api_name="/login") == "Wrong password."
+    assert client.predict("teach-me-123", api_name="/login") == "Logged in."
+
+    report = client.predict("cs0", "learner", [handle_file(str(p)) for p in lessons], False, api_name="/ingest")
+    assert f"{len(lessons)} added" in report, report
+    rows = client.predict("cs0", api_name="/documents")
+    names = [r[0] for r in rows["data"]] if isinstance(rows, dict) else [r[0] for r in rows]
+    assert sorted(names) == sorted(p.name for p in lessons)
+    again = client.predict("cs0", "learner", [handle_file(str(p)) for p in lessons], False, api_name="/ingest")
+    assert f"{len(lessons)} unchanged" in again
+
+    chat, _, evidence = client.predict("How do I count letters with a dictionary in a loop?", [], "cs0", api_name="/ask")
+    assert "course material" in str(chat[-1]["content"]) or "course material" in evidence
+    csv_path = client.predict("cs0", api_name="/export")
+    assert "count letters with a dictionary" in open(csv_path, encoding="utf-8").read()  # noqa: SIM115
+
+
+def test_a_second_browser_session_is_not_logged_in(instructor_server: str) -> None:
+    from gradio_client import Client
+
+    first, second = Client(instructor_server, verbose=False), Client(instructor_server, verbose=False)
+    assert first.predict("teach-me-123", api_name="/login") == "Logged in."
+    with pytest.raises(Exception, match="log in"):
+        second.predict("cs0", api_name="/documents")

@@ -1,0 +1,162 @@
+"""What the instructors' page does, without any UI: log in, ingest with progress and cancel,
+list and delete documents, edit a course's steering, export learners' questions.
+
+``ui.py`` wires these to Gradio; every action there first checks the session is logged in.
+"""
+
+from __future__ import annotations
+
+import queue
+import secrets
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from molly.auth import verify_password
+from molly.config import Settings
+from molly.courses.db import CourseDB, check_course_name
+from molly.courses.ingest import Ingestor, Report
+from molly.errors import CourseError
+from molly.schemas import CourseProfile
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT_S = 60.0
+
+
+@dataclass
+class Session:
+    """One browser session's login state (kept server-side by the UI; plain data, since Gradio
+    copies state values)."""
+
+    ok: bool = False
+    failures: int = 0
+    locked_until: float = 0.0
+    id: str = field(default_factory=lambda: secrets.token_hex(8))
+
+
+class InstructorDesk:
+    """Instructor actions over one course database."""
+
+    def __init__(self, settings: Settings, db: CourseDB, ingestor: Ingestor) -> None:
+        self.settings, self.db, self.ingestor = settings, db, ingestor
+        self._export_dir = tempfile.TemporaryDirectory(prefix="molly-export-")
+        self._cancels: dict[str, threading.Event] = {}  # session id -> its running ingestion's cancel flag
+
+    def cancel(self, session: Session) -> str:
+        """Stop the session's running ingestion after the current file."""
+        self.require(session)
+        if event := self._cancels.get(session.id):
+            event.set()
+            return "Cancelling after the current file…"
+        return "Nothing is running."
+
+    @property
+    def open_without_password(self) -> bool:
+        """On loopback with no password configured the page is open (one person, one machine)."""
+        return not self.settings.instructor_password_hash and self.settings.host in ("127.0.0.1", "localhost", "::1")
+
+    def login(self, session: Session, password: str) -> str:
+        """Log the session in, or say why not; repeated failures lock it out for a minute."""
+        now = time.monotonic()
+        if session.locked_until > now:
+            return f"Too many wrong passwords; try again in {session.locked_until - now:.0f} s."
+        if self.open_without_password or verify_password(password or "", self.settings.instructor_password_hash):
+            session.ok, session.failures = True, 0
+            return "Logged in."
+        session.failures += 1
+        time.sleep(1.0)  # slows guessing without locking anyone out for one typo
+        if session.failures >= MAX_FAILED_LOGINS:
+            session.locked_until, session.failures = now + LOCKOUT_S, 0
+            return f"Too many wrong passwords; locked for {LOCKOUT_S:.0f} s."
+        if not self.settings.instructor_password_hash:
+            return "The instructors' page is disabled: set MOLLY_INSTRUCTOR_PASSWORD_HASH (see `molly hash-password`)."
+        return "Wrong password."
+
+    @staticmethod
+    def require(session: Session) -> None:
+        """Refuse any instructor action from a session that has not logged in."""
+        if not session.ok:
+            raise CourseError("Please log in as an instructor first.")
+
+    def ingest(self, session: Session, course: str, visibility: str, files: list[Path],
+               include_outputs: bool = False) -> Iterator[str]:
+        """Ingest uploaded ``files``, yielding a status line (counts, current file, ETA) about
+        twice a second and the report at the end. ``cancel(session)`` stops it after the current file."""
+        self.require(session)
+        course = check_course_name((course or "").strip())
+        if visibility not in ("learner", "instructor"):
+            raise CourseError("Choose who may see the material: learners or instructors only.")
+        if not files:
+            yield "Choose some files first."
+            return
+        cancel = self._cancels[session.id] = threading.Event()
+        events: queue.Queue[tuple[int, int, str] | Report | BaseException] = queue.Queue()
+
+        def work() -> None:
+            try:
+                events.put(self.ingestor.run(course, files, visibility, include_outputs=include_outputs,  # type: ignore[arg-type]
+                                             progress=lambda d, t, n: events.put((d, t, n)), cancel=cancel))
+            except BaseException as e:  # noqa: BLE001 - handed to the page as a message
+                events.put(e)
+
+        t0 = time.monotonic()
+        threading.Thread(target=work, name="molly-ingest", daemon=True).start()
+        status = "Starting…"
+        try:
+            while True:
+                try:
+                    event = events.get(timeout=0.5)
+                except queue.Empty:
+                    yield status
+                    continue
+                if isinstance(event, Report):
+                    yield event.to_text()
+                    return
+                if isinstance(event, BaseException):
+                    raise event
+                done, total, name = event
+                elapsed = time.monotonic() - t0
+                eta = f", about {elapsed / done * (total - done):.0f} s left" if done else ""
+                status = f"{done}/{total} files ({elapsed:.0f} s{eta}) — {name.rsplit('/', 1)[-1]}"
+        finally:
+            cancel.set()  # the page went away or the run was cancelled: stop after this file
+            self._cancels.pop(session.id, None)
+
+    def documents(self, session: Session, course: str) -> list[list[object]]:
+        """Rows for the documents table."""
+        self.require(session)
+        return [[d.name, d.visibility, d.version, d.n_chunks,
+                 time.strftime("%Y-%m-%d %H:%M", time.localtime(d.ingested_at)), d.notes]
+                for d in self.db.documents(check_course_name(course))]
+
+    def delete(self, session: Session, course: str, name: str) -> str:
+        """Delete one document (its chunks go with it)."""
+        self.require(session)
+        if self.db.delete(check_course_name(course), (name or "").strip()):
+            return f"Deleted {name}."
+        return f"No document {name!r} in {course}."
+
+    def steering(self, session: Session, course: str) -> CourseProfile:
+        """The course's steering (the course is created if new)."""
+        self.require(session)
+        return self.db.ensure_course(check_course_name(course))
+
+    def save_steering(self, session: Session, course: str, context: str, avoid: str, policy: str) -> str:
+        """Store context, avoid-list (comma-separated) and solution policy."""
+        self.require(session)
+        profile = CourseProfile(name=check_course_name(course), context=context or "",
+                                avoid=[a.strip() for a in (avoid or "").split(",") if a.strip()],
+                                solution_policy=policy)  # type: ignore[arg-type]
+        self.db.set_profile(profile)
+        return f"Saved steering for {course}."
+
+    def export(self, session: Session, course: str) -> Path:
+        """The learners' questions and feedback as a CSV file to download."""
+        self.require(session)
+        course = check_course_name(course)
+        path = Path(self._export_dir.name) / f"{course}-questions.csv"
+        path.write_text(self.db.export_csv(course), encoding="utf-8")
+        return path
