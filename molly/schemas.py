@@ -41,7 +41,7 @@ class Chunk(_Frozen):
     @property
     def where(self) -> str:
         """A citation label: the title, plus the page or cell for course documents."""
-        return f"{self.title} ({self.locator})" if self.locator else self.title
+        return f"{self.title} ({self.locator})" if self.locator and self.locator not in self.title else self.title
 
     def embedding_text(self) -> str:
         """The text that is embedded: title path first, since it names the topic."""

@@ -14,7 +14,8 @@ MOLLY = [sys.executable, "-m", "molly.cli"]
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if not k.startswith("MOLLY_")} | env
+    full = ({k: v for k, v in os.environ.items() if not k.startswith("MOLLY_")}
+            | {"MOLLY_COURSES_DB": os.environ["MOLLY_COURSES_DB"]} | env)  # the test's own course database
     return subprocess.run([*MOLLY, *args], capture_output=True, text=True, env=full, timeout=600)
 
 
@@ -74,3 +75,36 @@ def test_missing_or_corrupt_gguf_is_a_clear_message(tmp_path: Path) -> None:
 def test_bad_setting_is_reported() -> None:
     out = run("ask", "x", MOLLY_TOP_K="0")
     assert out.returncode == 2 and "invalid settings" in out.stderr
+
+
+def test_ingest_a_mixed_zip_and_ask_in_the_course(tmp_path: Path) -> None:
+    import zipfile
+
+    from tests.files import make_notebook, make_pdf
+
+    archive = tmp_path / "week5.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("week5-strings.pdf", make_pdf(["Week 5: strings are immutable.",
+                                                  "Use str.split() to break a sentence into a list of words."]))
+        z.writestr("slicing.ipynb", make_notebook([("markdown", "# Slicing\nA slice s[a:b] stops before index b."),
+                                                   ("code", "print('python'[1:4])")]))
+        z.writestr("notes/sets.rst", "Sets\n====\n\nA set holds unique items.\n")
+        z.writestr("virus.exe", "MZ")
+        z.writestr("../escape.md", "# out")
+    out = run("ingest", "--course", "intro-python", str(archive))
+    assert out.returncode == 0, out.stderr
+    assert "3 added, 2 skipped" in out.stdout and "unsafe path" in out.stdout and "not a supported format" in out.stdout
+    assert "file/s" in out.stderr or "s/file" in out.stderr  # the progress bar ran
+    again = run("ingest", "--course", "intro-python", str(archive))
+    assert "3 unchanged" in again.stdout
+
+    docs = run("course", "docs", "intro-python").stdout
+    assert "week5.zip/week5-strings.pdf" in docs and "learner/01-variables-and-types.md" in docs  # + the sample course
+    answer = json.loads(run("ask", "--json", "--course", "intro-python", "How do I split a sentence into words?",
+                            MOLLY_LLM_BACKEND="fake").stdout)
+    course_passages = [p["chunk"] for p in answer["passages"] if p["chunk"]["source"] == "intro-python"]
+    assert any(c["locator"] == "page 2" for c in course_passages), course_passages
+    assert all(c["visibility"] == "learner" for c in course_passages)
+
+    missing = run("ask", "--course", "nope", "What is a set?", MOLLY_LLM_BACKEND="fake")
+    assert missing.returncode == 2 and "no course called 'nope'" in missing.stderr

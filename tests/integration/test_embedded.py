@@ -33,3 +33,12 @@ def test_a_traceback_is_explained_from_the_exceptions_page(embedded_tutor: Tutor
     assert answer.intent.kind is IntentKind.ERROR and answer.llm_calls <= 2
     assert any(p.chunk.id == "library/exceptions.html#IndexError" for p in answer.passages)
     assert answer.text.strip()
+
+
+def test_embedded_answer_cites_the_course_material(embedded_tutor: Tutor) -> None:
+    """The real model, the real MiniLM, the sample course: a learner's answer cites a lesson."""
+    answer = embedded_tutor.ask("How do I count how often each letter appears in a word?", course="intro-python")
+    assert any(p.chunk.source == "intro-python" for p in answer.passages)
+    assert all(p.chunk.visibility == "learner" for p in answer.passages)
+    assert any(c.url.startswith("course:intro-python/") for c in answer.citations), answer.text
+    assert any(c.name == "course_steering" for c in answer.checks)
