@@ -19,6 +19,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from molly.attribution import attribute
+from molly.codecheck import check_code
 from molly.config import Settings
 from molly.courses import steering
 from molly.errors import CourseError, InvalidQuestionError
@@ -39,6 +40,7 @@ from molly.reflection import (
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.retriever import Retriever
 from molly.safety import sanitize
+from molly.sandbox import Sandbox
 from molly.schemas import Answer, Check, Citation, CourseProfile, Intent, IntentKind, Passage
 
 OFF_TOPIC_REPLY = ("I'm Molly, a tutor for learning Python, so I can only help with Python and programming "
@@ -102,11 +104,13 @@ class Tutor:
     """Answers one question at a time; the embedded model is not thread-safe, hence the lock."""
 
     def __init__(self, settings: Settings, llm: BaseChatModel, retriever: Retriever,
-                 embedder: Embedder | None = None, courses: Profiles | None = None) -> None:
+                 embedder: Embedder | None = None, courses: Profiles | None = None,
+                 sandbox: Sandbox | None = None) -> None:
         """``embedder``, when given, adds citations the model forgot (see ``attribution.py``);
-        ``courses`` gives each course's steering (its materials come through ``retriever``)."""
+        ``courses`` gives each course's steering (its materials come through ``retriever``);
+        ``sandbox``, when given, runs the answer's code (see ``codecheck.py``)."""
         self.settings, self.llm, self.retriever, self.embedder = settings, llm, retriever, embedder
-        self.courses = courses
+        self.courses, self.sandbox = courses, sandbox
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -221,6 +225,9 @@ class Tutor:
             checks.append(Check(name="dropped_failures", passed=True, detail="; ".join(
                 c.detail for c in final if not c.passed)))
             final = deterministic_checks(text, passages)
+        if self.sandbox is not None:
+            text, ran = check_code(text, self.sandbox)
+            final += ran
         return text, checks + final, False
 
     def plain_rag(self, question: str, exclude: tuple[str, ...] = (), *, use_docs: bool = True,

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     instructor_password_hash: str = Field(
         default="", description="scrypt hash from `molly hash-password`; enables the instructors' page.")
 
+    # Checking code
+    run_code: bool = Field(default=True, description="Run answers' Python blocks in the sandbox (molly/sandbox.py).")
+
     # Input and output limits
     max_question_chars: int = Field(default=4000, gt=0)
     allowed_link_hosts: list[str] = Field(default=["docs.python.org"], description="Hosts answers may link to (https).")

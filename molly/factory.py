@@ -16,6 +16,7 @@ from molly.llm import build_chat_model
 from molly.retrieval.embedder import Embedder, MiniLMEmbedder
 from molly.retrieval.retriever import DenseRetriever
 from molly.retrieval.store import VectorStore, open_store
+from molly.sandbox import Sandbox
 from molly.schemas import CourseProfile
 
 Progress = Callable[[int, int], None]
@@ -81,5 +82,6 @@ def build_retriever(settings: Settings, progress: Progress | None = None, with_c
 def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: Progress | None = None) -> Tutor:
     """A ready tutor; ``llm`` overrides the configured backend (tests pass fakes here)."""
     retriever = build_retriever(settings, progress)
+    sandbox = Sandbox(hide=(settings.cache_dir, settings.courses_db.parent)) if settings.run_code else None
     return Tutor(settings, llm if llm is not None else build_chat_model(settings), retriever, retriever.embedder,
-                 retriever.courses)
+                 retriever.courses, sandbox)

@@ -1,0 +1,81 @@
+"""Run the Python blocks of an answer in the sandbox and act on what really happens.
+
+* A block that raises a real error (``TypeError``, ``IndexError`` ...) is replaced by a note
+  with the real error line, unless the answer's prose names that error (then the error is
+  the point of the example).
+* A block that cannot run on its own (a fragment using names defined elsewhere, a file, a
+  third-party module, ``input()``) is kept and reported as not run to the end, with why.
+* ``# output`` comments on top-level ``print`` lines are compared with what was printed and
+  corrected when they differ.
+
+Each block gets a check saying it ran on Python 3.11 in the sandbox (or why not).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from molly.reflection import python_blocks, repl_to_source
+from molly.sandbox import PYTHON_VERSION, Sandbox
+from molly.schemas import Check
+
+# Errors that mean "this snippet needs context it does not have", not "this code is wrong".
+_FRAGMENT = ("NameError", "FileNotFoundError", "ModuleNotFoundError", "ImportError", "EOFError", "PermissionError",
+             "IsADirectoryError", "NotADirectoryError", "OSError", "ConnectionError", "TimeoutError")
+_PRINT_COMMENT = re.compile(r"^(print\(.*\))(\s*#\s*)(.+?)\s*$")
+
+
+def check_code(text: str, sandbox: Sandbox) -> tuple[str, list[Check]]:
+    """The answer with failing blocks replaced and output comments corrected; one check per block run."""
+    checks: list[Check] = []
+    prose = re.sub(r"```.*?```", "", text, flags=re.S)
+    for n, (block, code) in enumerate(python_blocks(text), start=1):
+        source = repl_to_source(code) if ">>>" in code else code
+        try:
+            ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue  # the syntax check reports it
+        if "input(" in source:
+            checks.append(Check(name=f"code_ran_{n}", passed=True, detail="not run: it reads input()"))
+            continue
+        result = sandbox.run(source)
+        error = result.error
+        kind = error.split(":", 1)[0].strip() if error else ""
+        where = f"Python {PYTHON_VERSION}, {result.isolation}"
+        if result.ok:
+            fixed = _fix_output_comments(code, result.stdout)
+            if fixed != code:
+                text = text.replace(block, block.replace(code, fixed), 1)
+                checks.append(Check(name=f"code_ran_{n}", passed=True,
+                                    detail=f"ran on {where}; corrected its output comments to what it printed"))
+            else:
+                checks.append(Check(name=f"code_ran_{n}", passed=True, detail=f"ran on {where}"))
+        elif kind in _FRAGMENT:
+            checks.append(Check(name=f"code_ran_{n}", passed=True,
+                                detail=f"not run to the end on {where}: a fragment ({error})"))
+        elif kind and re.search(rf"\b{re.escape(kind)}\b", prose):
+            checks.append(Check(name=f"code_ran_{n}", passed=True, detail=f"raises {kind} on {where}, as the answer says"))
+        else:
+            note = f"*(An example was removed: run on Python {PYTHON_VERSION} it failed with `{error}`.)*"
+            text = text.replace(block, note, 1)
+            checks.append(Check(name=f"code_ran_{n}", passed=False, detail=f"failed on {where}: {error}; removed"))
+    return text, checks
+
+
+def _fix_output_comments(code: str, stdout: str) -> str:
+    """Correct ``print(...)  # value`` comments when there is exactly one output line per
+    commented top-level print, in order; otherwise leave the code as it is."""
+    lines = code.split("\n")
+    commented = [i for i, line in enumerate(lines) if _PRINT_COMMENT.match(line)]
+    prints = [i for i, line in enumerate(lines) if line.startswith("print(")]
+    out = stdout.rstrip("\n").split("\n") if stdout.strip() else []
+    if not commented or commented != prints or len(out) != len(prints) or any(line[:1] in " \t" and "print(" in line
+                                                                                for line in lines):
+        return code
+    for i, real in zip(commented, out, strict=True):
+        m = _PRINT_COMMENT.match(lines[i])
+        assert m is not None
+        if m.group(3).strip() != real.strip():
+            lines[i] = f"{m.group(1)}{m.group(2)}{real.strip()}"
+    return "\n".join(lines)

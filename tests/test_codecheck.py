@@ -1,0 +1,49 @@
+"""Reflection runs the answer's code: real errors remove the block, output comments are corrected."""
+
+from __future__ import annotations
+
+import pytest
+
+from molly.codecheck import check_code
+from molly.sandbox import Sandbox
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Sandbox:
+    return Sandbox()
+
+
+def test_code_that_runs_is_kept_and_its_output_comments_corrected(sandbox: Sandbox) -> None:
+    text = "Sum with a loop [1].\n\n```python\ntotal = sum(range(1, 11))\nprint(total)  # 50\nprint(len('abc'))  # 3\n```"
+    fixed, checks = check_code(text, sandbox)
+    assert "print(total)  # 55" in fixed and "# 3" in fixed
+    assert checks[0].passed and "Python 3.11" in checks[0].detail and "corrected" in checks[0].detail
+
+
+def test_a_block_that_raises_is_removed_with_the_real_error(sandbox: Sandbox) -> None:
+    text = "Get the last item [1].\n\n```python\nitems = [1, 2, 3]\nprint(items[3])\n```"
+    fixed, checks = check_code(text, sandbox)
+    assert "items[3]" not in fixed and "IndexError: list index out of range" in fixed
+    assert not checks[0].passed
+
+
+def test_an_error_that_is_the_point_stays(sandbox: Sandbox) -> None:
+    text = "Indexing past the end raises IndexError [1]:\n\n```python\nitems = [1]\nitems[5]\n```"
+    fixed, checks = check_code(text, sandbox)
+    assert fixed == text and checks[0].passed and "as the answer says" in checks[0].detail
+
+
+def test_fragments_and_input_are_kept_and_reported(sandbox: Sandbox) -> None:
+    text = ("Loop over the file [1]:\n\n```python\nfor line in f:\n    print(line)\n```\n\n"
+            "Ask the user:\n\n```python\nname = input('Name? ')\n```\n\n```python\nimport numpy\n```")
+    fixed, checks = check_code(text, sandbox)
+    assert fixed == text
+    assert [c.passed for c in checks] == [True, True, True]
+    assert "fragment (NameError" in checks[0].detail and "input()" in checks[1].detail
+    assert "ModuleNotFoundError" in checks[2].detail
+
+
+def test_repl_blocks_run_as_source(sandbox: Sandbox) -> None:
+    text = "Slicing [1]:\n\n```pycon\n>>> s = 'python'\n>>> s[1:3]\n'yt'\n```"
+    _, checks = check_code(text, sandbox)
+    assert checks[0].passed and checks[0].detail.startswith("ran on")
