@@ -119,7 +119,7 @@ class CourseDB:
             con.executescript(_SCHEMA)  # IF NOT EXISTS throughout; executescript commits by itself
         finally:
             con.close()
-        with self._connect() as con:
+        with self._connect(write=True) as con:
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
             if not meta:
                 con.executemany("INSERT INTO meta VALUES (?, ?)", [
@@ -131,14 +131,16 @@ class CourseDB:
                     detail=f"{path}: {meta.get('embedder')} ({meta.get('dim')}), now {embedder.name} ({embedder.dim})")
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection whose ``with`` block is one transaction (committed or rolled back)."""
+    def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A connection whose ``with`` block is one transaction (committed or rolled back).
+        Only writers take the write lock up front; readers (every learner's search checks the
+        generation) must not queue behind an ingestion batch."""
         con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA synchronous=FULL")
             con.execute("PRAGMA foreign_keys=ON")
-            con.execute("BEGIN IMMEDIATE")
+            con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield con
             except BaseException:
@@ -161,7 +163,7 @@ class CourseDB:
     def ensure_course(self, name: str) -> CourseProfile:
         """The course, created with default steering if new."""
         check_course_name(name)
-        with self._connect() as con:
+        with self._connect(write=True) as con:
             con.execute("INSERT OR IGNORE INTO courses(name, created_at) VALUES (?, ?)", (name, time.time()))
         return self.profile(name)
 
@@ -181,7 +183,7 @@ class CourseDB:
     def set_profile(self, profile: CourseProfile) -> None:
         """Store the course's steering (creating the course if new)."""
         self.ensure_course(profile.name)
-        with self._connect() as con:
+        with self._connect(write=True) as con:
             con.execute("UPDATE courses SET context = ?, avoid = ?, solution_policy = ? WHERE name = ?",
                         (profile.context, json.dumps(profile.avoid), profile.solution_policy, profile.name))
 
@@ -211,7 +213,7 @@ class CourseDB:
         replaced (its version goes up, its old chunks go)."""
         if not docs:
             return
-        with self._connect() as con:
+        with self._connect(write=True) as con:
             for doc in docs:
                 if len(doc.vectors) != len(doc.chunks) or (len(doc.vectors) and doc.vectors.shape[1] != self.embedder.dim):
                     raise ValueError(f"{doc.name}: {len(doc.chunks)} chunks but vectors of shape {doc.vectors.shape}")
@@ -231,7 +233,7 @@ class CourseDB:
 
     def delete(self, course: str, name: str) -> bool:
         """Remove document ``name`` and its chunks; False if there was none."""
-        with self._connect() as con:
+        with self._connect(write=True) as con:
             gone = con.execute("DELETE FROM documents WHERE course = ? AND name = ?", (course, name)).rowcount
             self._bump(con)
         return bool(gone)
@@ -268,7 +270,7 @@ class CourseDB:
     def log_question(self, course: str, question: str, answer: str, citations: list[str],
                      timings: dict[str, float]) -> int:
         """Record a learner's question and the answer shown; returns its id (for feedback)."""
-        with self._connect() as con:
+        with self._connect(write=True) as con:
             cur = con.execute("INSERT INTO questions(course, asked_at, question, answer, citations, timings) "
                               "VALUES (?, ?, ?, ?, ?, ?)",
                               (course, time.time(), question, answer, json.dumps(citations), json.dumps(timings)))
@@ -276,7 +278,7 @@ class CourseDB:
 
     def feedback(self, question_id: int, rating: int, comment: str = "") -> None:
         """Thumbs up (1) or down (-1), with an optional comment, for a logged answer."""
-        with self._connect() as con:
+        with self._connect(write=True) as con:
             con.execute("UPDATE questions SET rating = ?, comment = ? WHERE id = ?", (rating, comment[:2000], question_id))
 
     def export_csv(self, course: str) -> str:
