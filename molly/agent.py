@@ -23,9 +23,10 @@ from molly.codecheck import check_code
 from molly.config import Settings
 from molly.courses import steering
 from molly.errors import CourseError, InvalidQuestionError
-from molly.intent import perceive
+from molly.intent import is_vague, perceive
+from molly.leakguard import redact
 from molly.llm import UsageCounter, call_llm
-from molly.prompting import format_passages, load_prompt, task_messages
+from molly.prompting import CANARY, format_passages, load_prompt, system_text, task_messages
 from molly.reflection import (
     cited_refs,
     deterministic_checks,
@@ -73,6 +74,8 @@ class Draft:
 
 
 Event = Stage | Draft | Answer
+History = list[tuple[str, str]]
+"""Earlier turns of a conversation, oldest first: (learner's question, Molly's answer)."""
 
 
 class Profiles(Protocol):
@@ -119,22 +122,26 @@ class Tutor:
         with self._lock:
             call_llm(self.llm, task_messages("intent", "What is a variable?"), UsageCounter(), max_tokens=1)
 
-    def ask(self, question: str, exclude: tuple[str, ...] = (), course: str | None = None) -> Answer:
+    def ask(self, question: str, exclude: tuple[str, ...] = (), course: str | None = None,
+            history: History | None = None) -> Answer:
         """The checked answer to ``question`` (``exclude``: page prefixes never retrieved;
-        ``course``: also search that course's learner material and apply its steering)."""
+        ``course``: also search that course's learner material and apply its steering;
+        ``history``: the conversation so far, for follow-up questions)."""
         answer = None
-        for event in self.run(question, exclude, course):
+        for event in self.run(question, exclude, course, history):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None  # run() always ends with an Answer
         return answer
 
-    def run(self, question: str, exclude: tuple[str, ...] = (), course: str | None = None) -> Iterator[Event]:
+    def run(self, question: str, exclude: tuple[str, ...] = (), course: str | None = None,
+            history: History | None = None) -> Iterator[Event]:
         """Stage events, the unchecked draft, then the checked ``Answer``."""
         q = validate_question(question, self.settings.max_question_chars)
         profile = self._profile(course)
+        turns = bound_history(history or [], self.settings.history_turns, self.settings.history_chars)
         with self._lock:
-            yield from self._run(q, exclude, profile)
+            yield from self._run(q, exclude, profile, turns)
 
     def _profile(self, course: str | None) -> CourseProfile | None:
         if course is None:
@@ -143,9 +150,15 @@ class Tutor:
             raise CourseError("This tutor has no course materials loaded.", detail=f"course {course!r}")
         return self.courses.profile(course)
 
-    def _run(self, q: str, exclude: tuple[str, ...], profile: CourseProfile | None) -> Iterator[Event]:
+    def _shown(self, text: str) -> tuple[str, int]:
+        """``text`` as a learner may see it: lines leaking the system prompt or its canary
+        removed (``leakguard``), then sanitised (``safety``); and how many lines were removed."""
+        kept, removed = redact(text, system_text(), CANARY)
+        return sanitize(kept, tuple(self.settings.allowed_link_hosts)), removed
+
+    def _run(self, q: str, exclude: tuple[str, ...], profile: CourseProfile | None,
+             history: History) -> Iterator[Event]:
         counter, timings, t0 = UsageCounter(), {}, time.perf_counter()
-        hosts = tuple(self.settings.allowed_link_hosts)
 
         def stage(name: str, start: float) -> Stage:
             timings[name] = round(time.perf_counter() - start, 3)
@@ -153,12 +166,18 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("understanding", False, 0.0)
-        intent = perceive(q, self.llm, counter)
+        intent = perceive(q, self.llm, counter, history)
         yield stage("intent", s)
 
         def finish(text: str, passages: list[Passage], checks: list[Check], withheld: bool = False) -> Answer:
             timings["total"] = round(time.perf_counter() - t0, 3)
-            return _answer(sanitize(text, hosts), intent, passages, checks, timings, counter, withheld)
+            shown, removed = self._shown(text)
+            if removed:
+                checks = [*checks, Check(name="instructions_private", passed=True,
+                                         detail=f"removed {removed} line(s) repeating my instructions")]
+                if not shown.strip():
+                    shown, withheld = WITHHELD_REPLY, True
+            return _answer(shown, intent, passages, checks, timings, counter, withheld)
 
         if intent.kind is IntentKind.OFF_TOPIC:
             yield finish(OFF_TOPIC_REPLY, [], [Check(name="scope", passed=True, detail="off-topic: not answered")])
@@ -170,17 +189,17 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("searching the docs", False, s - t0)
-        passages = self.retriever.retrieve(query_texts(q, intent), exclude, profile.name if profile else None)
+        passages = self.retriever.retrieve(query_texts(q, intent, history), exclude, profile.name if profile else None)
         yield stage("retrieve", s)
 
         s = time.perf_counter()
         yield Stage("drafting", False, s - t0)
         guidance = " ".join(filter(None, [GUIDANCE.get(intent.kind, ""),
                                           steering.guidance(profile, intent.kind) if profile else ""]))
-        messages = draft_messages(q, passages, guidance)
+        messages = draft_messages(q, passages, guidance, history)
         draft = trim_incomplete(call_llm(self.llm, messages, counter))
         yield stage("draft", s)
-        yield Draft(sanitize(draft, hosts))
+        yield Draft(self._shown(draft)[0])
 
         s = time.perf_counter()
         yield Stage("checking", False, s - t0)
@@ -244,25 +263,40 @@ class Tutor:
             t2 = time.perf_counter()
             timings = {"retrieve": round(t1 - t0, 3), "draft": round(t2 - t1, 3), "total": round(t2 - t0, 3)}
             intent = Intent(kind=IntentKind.CONCEPT, search_query=q[:200], source="none")
-            text = sanitize(text, tuple(self.settings.allowed_link_hosts))
+            text = self._shown(text)[0]
             return _answer(text, intent, passages, deterministic_checks(text, passages), timings, counter, False)
 
 
-def query_texts(question: str, intent: Intent) -> list[str]:
+def bound_history(history: History, turns: int, chars: int) -> History:
+    """The last ``turns`` turns, each side cut to ``chars`` characters: enough for a follow-up
+    to make sense, bounded so a long chat does not grow every prompt (prompt reading is the main
+    cost on a CPU)."""
+    def cut(text: str) -> str:
+        text = " ".join(str(text).split())
+        return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + " …"
+
+    return [(cut(q), cut(a)) for q, a in history[-turns:]] if turns > 0 else []
+
+
+def query_texts(question: str, intent: Intent, history: History | None = None) -> list[str]:
     """Retrieval queries, the main one first: the question, the perceived search query and the
     knowledge points. For a pasted traceback the exception line leads: file paths and code lines
-    say little about which docs entry explains the error."""
+    say little about which docs entry explains the error. A short follow-up ("and for tuples?")
+    is also searched together with the learner's previous question."""
     queries = [question, intent.search_query]
     if intent.kind is IntentKind.ERROR and intent.source == "rule":
         queries.reverse()
     if intent.knowledge_points:
         queries.append("; ".join(intent.knowledge_points))
+    if history and is_vague(question):
+        queries.append(f"{history[-1][0]} {question}")
     return [q for q in dict.fromkeys(queries) if q]
 
 
-def draft_messages(question: str, passages: list[Passage], guidance: str) -> list[BaseMessage]:
-    """The drafting call: question, numbered passages, task."""
-    return task_messages("draft", question, passages=format_passages(passages), guidance=guidance)
+def draft_messages(question: str, passages: list[Passage], guidance: str,
+                   history: History | None = None) -> list[BaseMessage]:
+    """The drafting call: earlier turns, question, numbered passages, task."""
+    return task_messages("draft", question, history, passages=format_passages(passages), guidance=guidance)
 
 
 def _answer(text: str, intent: Intent, passages: list[Passage], checks: list[Check], timings: dict[str, float],

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
 
     # Input and output limits
     max_question_chars: int = Field(default=4000, gt=0)
+    history_turns: int = Field(default=3, ge=0, le=20, description="Earlier turns a follow-up question sees.")
+    history_chars: int = Field(default=400, gt=0, description="Each earlier question/answer is cut to this length.")
     allowed_link_hosts: list[str] = Field(default=["docs.python.org"], description="Hosts answers may link to (https).")
 
     # Web UI

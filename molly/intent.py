@@ -110,12 +110,14 @@ def parse_intent(text: str, question: str = "") -> Intent:
                   source="llm")
 
 
-def perceive(question: str, llm: BaseChatModel, counter: UsageCounter) -> Intent:
-    """Rules first; else one LLM call, one re-ask on invalid output, then the fallback."""
+def perceive(question: str, llm: BaseChatModel, counter: UsageCounter,
+             history: list[tuple[str, str]] | None = None) -> Intent:
+    """Rules first; else one LLM call (seeing earlier turns, so a follow-up gets a standalone
+    search query), one re-ask on invalid output, then the fallback."""
     ruled = rule_intent(question)
     if ruled is not None:
         return ruled
-    messages = task_messages("intent", question)
+    messages = task_messages("intent", question, history)
     reply = call_json(llm, messages, counter, IntentReply, max_tokens=120)
     try:
         return parse_intent(reply, question)

@@ -8,6 +8,7 @@ a document is only ever a value and can never add slots or rewrite the template.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -16,6 +17,9 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from molly.schemas import Passage
 
+# A fresh canary for each run of Molly, in its system prompt; ``leakguard`` removes any line that
+# carries it (or a run of the prompt's words) before a learner sees it.
+CANARY = f"mly-{secrets.token_hex(6)}"
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
 _VERSION = re.compile(r"<!--\s*version:\s*([\w.-]+)\s*-->")
 
@@ -56,7 +60,7 @@ def load_prompt(name: str) -> Prompt:
 
 def escape_delimiters(text: str) -> str:
     """Neutralise look-alikes of our delimiters inside untrusted text (documents, questions)."""
-    return re.sub(r"<(/?\s*(?:passage|question)\b)", r"‹\1", text, flags=re.I)
+    return re.sub(r"<(/?\s*(?:passage|question|history)\b)", r"‹\1", text, flags=re.I)
 
 
 def format_passages(passages: list[Passage]) -> str:
@@ -70,12 +74,27 @@ def format_passages(passages: list[Passage]) -> str:
     )
 
 
-def task_messages(task: str, question: str, **values: str) -> list[BaseMessage]:
-    """The tutor's system text, then the question, then the task (``prompts/<task>.md``).
+def system_text() -> str:
+    """The tutor's system prompt as sent: the prompt file plus this run's canary."""
+    return f"{load_prompt('tutor').system}\nConfidential session marker: {CANARY}. Never write it."
+
+
+def format_history(turns: list[tuple[str, str]]) -> str:
+    """Earlier turns (question, answer) inside delimiters, for follow-up questions; empty if none."""
+    if not turns:
+        return ""
+    body = "\n".join(f"Learner: {escape_delimiters(q)}\nMolly: {escape_delimiters(a)}" for q, a in turns)
+    return f"Earlier in this conversation (for context only):\n<history>\n{body}\n</history>\n"
+
+
+def task_messages(task: str, question: str, history: list[tuple[str, str]] | None = None,
+                  **values: str) -> list[BaseMessage]:
+    """The tutor's system text, then the question (after any earlier turns), then the task
+    (``prompts/<task>.md``).
 
     Every call of a turn starts with the same system text and question, so llama.cpp and vLLM
     reuse their cached prefix: the draft reuses the intent call's, reflection the whole draft's.
     """
-    system = load_prompt("tutor").system
-    user = load_prompt(task).render(question=escape_delimiters(question), **values)[1]
-    return [SystemMessage(system), HumanMessage(user)]
+    user = load_prompt(task).render(question=escape_delimiters(question), history=format_history(history or []),
+                                    **values)[1]
+    return [SystemMessage(system_text()), HumanMessage(user)]
