@@ -104,7 +104,8 @@ def validate_question(question: object, max_chars: int) -> str:
 
 
 class Tutor:
-    """Answers one question at a time; the embedded model is not thread-safe, hence the lock."""
+    """Answers questions, ``settings.answer_slots`` at a time: one for the embedded model (not
+    thread-safe), several for a served one, so that vLLM can batch learners' requests."""
 
     def __init__(self, settings: Settings, llm: BaseChatModel, retriever: Retriever,
                  embedder: Embedder | None = None, courses: Profiles | None = None,
@@ -114,7 +115,7 @@ class Tutor:
         ``sandbox``, when given, runs the answer's code (see ``codecheck.py``)."""
         self.settings, self.llm, self.retriever, self.embedder = settings, llm, retriever, embedder
         self.courses, self.sandbox = courses, sandbox
-        self._lock = threading.Lock()
+        self._lock = threading.BoundedSemaphore(settings.answer_slots)
 
     def warm_up(self) -> None:
         """Page the model in and cache the shared system prompt, so the first learner does not wait.

@@ -193,6 +193,22 @@ def _course(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _learners(args: argparse.Namespace, settings: Settings) -> int:
+    from molly.learners import LearnerAccounts
+
+    if settings.learners_file is None:
+        raise MollyError("Set MOLLY_LEARNERS_FILE to the accounts file first, e.g. ~/molly-learners.txt.")
+    accounts = LearnerAccounts(settings.learners_file)
+    if args.action == "list":
+        print("\n".join(accounts.names()))
+        return 0
+    names = args.names or [line.strip() for line in sys.stdin if line.strip()]
+    print("name,password")  # CSV for the instructor to hand out; only hashes are kept
+    for name, password in accounts.add(names):
+        print(f"{name},{password}")
+    return 0
+
+
 def _hash_password(args: argparse.Namespace, settings: Settings) -> int:
     import getpass
 
@@ -244,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     course.add_argument("--from-json", help="read context/avoid/solution_policy from a JSON file (set)")
     course.add_argument("--out", help="CSV file for export (default: stdout)")
     course.set_defaults(func=_course)
+    lrn = sub.add_parser("learners", help="learner accounts for serving beyond this computer (MOLLY_LEARNERS_FILE)")
+    lrn.add_argument("action", choices=["add", "list"], help="add: create or reset accounts, printing name,password")
+    lrn.add_argument("names", nargs="*", help="learner names (default: one per line on stdin)")
+    lrn.set_defaults(func=_learners)
     hp = sub.add_parser("hash-password", help="print the hash for MOLLY_INSTRUCTOR_PASSWORD_HASH")
     hp.set_defaults(func=_hash_password)
     index = sub.add_parser("index", help="build or verify the docs index")

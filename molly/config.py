@@ -69,9 +69,16 @@ class Settings(BaseSettings):
     history_chars: int = Field(default=400, gt=0, description="Each earlier question/answer is cut to this length.")
     allowed_link_hosts: list[str] = Field(default=["docs.python.org"], description="Hosts answers may link to (https).")
 
-    # Web UI
-    host: str = "127.0.0.1"
+    # Web UI and a class sharing one server
+    host: str = Field(default="127.0.0.1", description="Off loopback, learner accounts are required.")
     port: int = Field(default=7860, gt=0, lt=65536)
+    learners_file: Path | None = Field(
+        default=None, description="Learner accounts (`molly learners add`); required when host is not loopback.")
+    rate_limit_questions: int = Field(default=20, gt=0, description="Questions one learner may ask per window.")
+    rate_limit_window_s: float = Field(default=600.0, gt=0)
+    queue_max_size: int = Field(default=32, gt=0, description="Waiting turns beyond this get an instant 'busy'.")
+    concurrent_answers: int | None = Field(
+        default=None, ge=1, description="Turns in flight at once; default 1 for the embedded model, 8 for a server.")
 
     @model_validator(mode="before")
     @classmethod
@@ -89,6 +96,14 @@ class Settings(BaseSettings):
         if self.candidate_k < self.top_k:
             raise ValueError(f"candidate_k must be >= top_k, got {self.candidate_k} < {self.top_k}")
         return self
+
+    @property
+    def answer_slots(self) -> int:
+        """How many learners' turns may run at once: llama.cpp in-process runs one at a time; a
+        served backend (vLLM) batches concurrent requests, so it gets several."""
+        if self.concurrent_answers is not None:
+            return 1 if self.llm_backend == "embedded" else self.concurrent_answers
+        return 1 if self.llm_backend == "embedded" else 8
 
     @property
     def index_dir(self) -> Path:

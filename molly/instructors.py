@@ -160,3 +160,8 @@ class InstructorDesk:
         path = Path(self._export_dir.name) / f"{course}-questions.csv"
         path.write_text(self.db.export_csv(course), encoding="utf-8")
         return path
+
+    def feedback(self, session: Session, course: str) -> list[tuple[str, str, str, str, str]]:
+        """Learners' latest ratings and comments (this course's and docs-only questions)."""
+        self.require(session)
+        return self.db.rated(check_course_name(course))

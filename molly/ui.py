@@ -14,8 +14,10 @@ from typing import Any
 
 from molly.agent import Draft, Stage, Tutor
 from molly.config import Settings
+from molly.courses.db import CourseDB
 from molly.errors import MollyError
 from molly.instructors import InstructorDesk, Session
+from molly.learners import LearnerAccounts, RateLimiter
 from molly.safety import sanitize
 from molly.schemas import Answer, Citation
 
@@ -35,9 +37,29 @@ def _source(c: Citation) -> str:
     return f"{c.id}. 📄 {_md_escape(c.title)} (course material)"
 
 
+def badge(answer: Answer) -> str:
+    """One line saying what was checked: the sentences against the passages, the code by running it."""
+    by = {c.name: c for c in answer.checks}
+    code = [c for c in answer.checks if c.name.startswith("code_ran")]
+    if answer.withheld:
+        return "⚠️ **Not checked** — I could not support an answer from the documentation."
+    said = []
+    if "claims_supported" in by:
+        said.append("sentences checked against the docs" if by["claims_supported"].passed
+                    else "sentences could not all be checked")
+    if code:
+        ok = sum(c.passed for c in code)
+        said.append(f"code ran on Python 3.11 ({ok}/{len(code)} block{'s' * (len(code) > 1)})")
+    if not said:
+        return ""
+    good = all(c.passed for c in answer.checks)
+    return f"{'✅ **Checked**' if good else '⚠️ **Partly checked**'} — " + " · ".join(said)
+
+
 def render_answer(answer: Answer) -> str:
-    """Markdown for the chat bubble: the answer, numbered sources, and a checks line."""
-    parts = [answer.text]
+    """Markdown for the chat bubble: a checks badge, the answer, numbered sources, the checks."""
+    parts = [b] if (b := badge(answer)) else []
+    parts.append(answer.text)
     if answer.citations:
         parts.append("**Sources**\n" + "\n".join(_source(c) for c in answer.citations))
     passed = sum(c.passed for c in answer.checks)
@@ -75,11 +97,14 @@ def _md_escape(text: str) -> str:
     return text.replace("[", "(").replace("]", ")")
 
 
-def respond(tutor: Tutor, message: str, history: list[dict[str, Any]],
-            course: str | None = None) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+def respond(tutor: Tutor, message: str, history: list[dict[str, Any]], course: str | None = None,
+            turns: list[tuple[str, str]] | None = None, log: CourseDB | None = None,
+            answered: Any = None) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
     """Stream the turn: stage lines (done ones ticked, with their time), the draft marked
     unchecked while it is checked, then the checked answer in its place. With a ``course``
-    its materials are searched too, and the question is logged for the instructor's export."""
+    its materials are searched too. ``turns`` (earlier questions and answers) make follow-ups
+    work; with a ``log`` the turn is recorded (for feedback and the instructor's export) and
+    ``answered(question, answer, question_id)`` is told about it."""
     history = [*history, {"role": "user", "content": message}]
     stages: list[list[str]] = []  # [label, status line]
     draft = ""
@@ -91,7 +116,7 @@ def respond(tutor: Tutor, message: str, history: list[dict[str, Any]],
         return [*history, {"role": "assistant", "content": text}]
 
     try:
-        for event in tutor.run(message, course=course):
+        for event in tutor.run(message, course=course, history=turns):
             if isinstance(event, Stage):
                 label = STAGE_LABELS.get(event.name)
                 if not event.done and label:
@@ -103,9 +128,10 @@ def respond(tutor: Tutor, message: str, history: list[dict[str, Any]],
                 draft = event.text
                 yield progress(), "", ""
             elif isinstance(event, Answer):
-                if course and tutor.courses is not None and hasattr(tutor.courses, "log_question"):
-                    tutor.courses.log_question(course, message, event.text, [c.url for c in event.citations],
-                                               event.timings)
+                qid = log.log_question(course or "", message, event.text, [c.url for c in event.citations],
+                                       event.timings) if log is not None else None
+                if answered is not None:
+                    answered(message, event.text, qid)
                 yield ([*history, {"role": "assistant", "content": render_answer(event)}], "", render_passages(event))
     except MollyError as e:
         yield [*history, {"role": "assistant", "content": f"⚠️ {e.user_message}"}], "", ""
@@ -116,10 +142,13 @@ def respond(tutor: Tutor, message: str, history: list[dict[str, Any]],
 
 def build_ui(tutor: Tutor, desk: InstructorDesk | None = None) -> Any:
     """The Gradio Blocks app (not launched): the learners' chat, and with a ``desk`` the
-    instructors' page."""
+    instructors' page and learners' feedback (stored in the desk's course database)."""
     import gradio as gr
 
+    settings = tutor.settings
     courses = desk.db.courses() if desk is not None else []
+    log = desk.db if desk is not None else None
+    limiter = RateLimiter(settings.rate_limit_questions, settings.rate_limit_window_s)
     with gr.Blocks(title="Molly — Python tutor") as demo:
         gr.Markdown("## Molly — a Python tutor\nAnswers from the Python 3.11 documentation and your course's "
                     "materials, with sources, checked before you see them.")
@@ -128,17 +157,63 @@ def build_ui(tutor: Tutor, desk: InstructorDesk | None = None) -> Any:
                                  elem_id="course", visible=bool(courses))
             chat = gr.Chatbot(label="Molly", height=520, buttons=["copy"], elem_id="chat")
             box = gr.Textbox(placeholder="Ask a Python question… (Enter to send)", show_label=False,
-                             elem_id="question", max_length=tutor.settings.max_question_chars)
-            with gr.Accordion("Passages used", open=False):
+                             elem_id="question", max_length=settings.max_question_chars)
+            with gr.Accordion("Passages used", open=False, elem_id="passages"):
                 evidence = gr.Markdown(elem_id="evidence")
+            convo = gr.State(list)  # this browser session's answered turns: question, answer, question id, index
+            if log is not None:
+                with gr.Row():
+                    comment = gr.Textbox(placeholder="Optional: tell your teacher what was wrong or helpful",
+                                         show_label=False, elem_id="comment", scale=4, max_length=2000)
+                    send = gr.Button("Send feedback", elem_id="send-feedback", scale=1)
+                thanks = gr.Markdown(elem_id="feedback-status")
             gr.Examples(EXAMPLES, inputs=box)
 
-        def turn(message: str, history: list[dict[str, Any]], chosen: str | None
-                 ) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+        def turn(message: str, history: list[dict[str, Any]], chosen: str | None, done: list[dict[str, Any]],
+                 request: gr.Request) -> Iterator[tuple[list[dict[str, Any]], str, str, list[dict[str, Any]]]]:
+            history = history or []
+            # A learner is their login off loopback, else their browser session.
+            learner = getattr(request, "username", None) or getattr(request, "session_hash", None) or "local"
+            try:
+                limiter.take(str(learner))
+            except MollyError as e:
+                yield [*history, {"role": "user", "content": message},
+                       {"role": "assistant", "content": f"⚠️ {e.user_message}"}], "", "", done
+                return
             picked = chosen if chosen and chosen != DOCS_ONLY and chosen in (desk.db.courses() if desk else []) else None
-            yield from respond(tutor, message, history or [], picked)
+            done = list(done or [])
 
-        box.submit(turn, [box, chat, course], [chat, box, evidence], concurrency_limit=1, api_name="ask")
+            def answered(q: str, text: str, qid: int | None) -> None:
+                done.append({"q": q, "a": text, "qid": qid, "index": len(history) + 1})
+
+            prior = [(t["q"], t["a"]) for t in done]
+            for out in respond(tutor, message, history, picked, prior, log, answered):
+                yield (*out, done)
+
+        # Gradio finds its special arguments by type hint; this module's hints are strings (PEP 563)
+        # naming a lazily imported module, so give it the real classes.
+        turn.__annotations__["request"] = gr.Request
+        box.submit(turn, [box, chat, course, convo], [chat, box, evidence, convo],
+                   concurrency_limit=settings.answer_slots, api_name="ask")
+
+        if log is not None:
+            def rate(done: list[dict[str, Any]], data: gr.LikeData) -> str:
+                qid = next((t["qid"] for t in done or [] if t["index"] == data.index), None)
+                if qid is None:
+                    return "Feedback goes on Molly's answers."
+                log.feedback(qid, 1 if data.liked else -1)
+                return "Thanks — your feedback was saved for your teacher."
+
+            def remark(done: list[dict[str, Any]], text: str) -> tuple[str, str]:
+                if not done or not text.strip():
+                    return "Ask a question first; then you can comment on the answer.", text
+                log.feedback(done[-1]["qid"], None, text.strip())
+                return "Thanks — your comment on the last answer was saved for your teacher.", ""
+
+            rate.__annotations__["data"] = gr.LikeData
+            chat.like(rate, convo, thanks)
+            send.click(remark, [convo, comment], [thanks, comment], api_name="feedback")
+            comment.submit(remark, [convo, comment], [thanks, comment])
         if desk is not None:
             _instructors_tab(gr, desk, courses)
     return demo
@@ -180,6 +255,10 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
             with gr.Row():
                 load = gr.Button("Load")
                 save = gr.Button("Save")
+        with gr.Accordion("Learners' feedback", open=False):
+            show_feedback = gr.Button("Show latest feedback", elem_id="show-feedback")
+            feedback = gr.Dataframe(headers=["asked", "course", "question", "rating", "comment"], interactive=False,
+                                    elem_id="feedback-table")
         with gr.Row():
             export = gr.Button("Export learners' questions (CSV)")
             csv_file = gr.File(label="Export", interactive=False)
@@ -211,17 +290,27 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
             desk.steering(sess, c))), [session, name], [context, avoid, policy])
         save.click(guarded(desk.save_steering), [session, name, context, avoid, policy], message, api_name="steer")
         export.click(guarded(lambda sess, c: str(desk.export(sess, c))), [session, name], csv_file, api_name="export")
+        show_feedback.click(guarded(desk.feedback), [session, name], feedback, api_name="feedback_table")
 
 
 def launch(tutor: Tutor, settings: Settings, *, desk: InstructorDesk | None = None, block: bool = True) -> Any:
     """Serve on ``settings.host:port`` and return the Blocks (running, when ``block`` is False).
-    Refuses to bind off loopback: learner authentication does not exist yet."""
+    Off loopback every learner must log in (``settings.learners_file``); no share links ever."""
+    auth = None
     if settings.host not in LOOPBACK:
-        raise MollyError("Molly only serves on this computer (127.0.0.1) until learner authentication is set up.",
-                         detail=f"MOLLY_HOST={settings.host}")
+        accounts = LearnerAccounts(settings.learners_file) if settings.learners_file else None
+        if accounts is None or not accounts.names():
+            raise MollyError("To serve beyond this computer, create learner accounts first "
+                             "(molly learners add NAME...) and set MOLLY_LEARNERS_FILE.",
+                             detail=f"MOLLY_HOST={settings.host}")
+        if desk is not None and not settings.instructor_password_hash:
+            raise MollyError("To serve beyond this computer, set MOLLY_INSTRUCTOR_PASSWORD_HASH "
+                             "(molly hash-password) so that only instructors can change course materials.")
+        auth = accounts.verify
     demo = build_ui(tutor, desk)
-    demo.queue(max_size=64, default_concurrency_limit=1)
-    demo.launch(server_name=settings.host, server_port=settings.port, share=False,
+    demo.queue(max_size=settings.queue_max_size, default_concurrency_limit=1)
+    demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth,
+                auth_message="Log in with the name and password your teacher gave you.",
                 prevent_thread_lock=not block, quiet=not block, show_error=False,
                 max_file_size=int(settings.max_upload_mb * (1 << 20)))
     return demo

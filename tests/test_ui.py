@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -42,10 +43,12 @@ def test_page_serves_and_answers_over_the_api(server: str) -> None:
     assert "empty" in str(chat[-1]["content"])  # a plain message, not a traceback
 
 
-def test_refuses_to_bind_off_loopback(settings: Settings, hash_retriever: DenseRetriever) -> None:
-    s = settings.model_copy(update={"host": "0.0.0.0"})
-    with pytest.raises(MollyError, match="only serves on this computer"):
-        launch(Tutor(s, TutorFakeChatModel(), hash_retriever), s, block=False)
+def test_refuses_to_serve_off_loopback_without_learner_accounts(settings: Settings, hash_retriever: DenseRetriever,
+                                                                 tmp_path: Path) -> None:
+    for update in ({"host": "0.0.0.0"}, {"host": "0.0.0.0", "learners_file": tmp_path / "none.txt"}):
+        s = settings.model_copy(update=update)
+        with pytest.raises(MollyError, match="create learner accounts first"):
+            launch(Tutor(s, TutorFakeChatModel(), hash_retriever), s, block=False)
 
 
 def test_render_answer_lists_sources_and_checks(settings: Settings, hash_retriever: DenseRetriever) -> None:
@@ -114,3 +117,58 @@ def test_a_second_browser_session_is_not_logged_in(instructor_server: str) -> No
     assert first.predict("teach-me-123", api_name="/login") == "Logged in."
     with pytest.raises(Exception, match="log in"):
         second.predict("cs0", api_name="/documents")
+
+
+@pytest.fixture
+def class_server(settings: Settings, hash_retriever: DenseRetriever, tmp_path: Path) -> Iterator[tuple[str, Tutor]]:
+    """A server for a class: a course database (so feedback is stored), a low rate limit."""
+    from molly.courses.db import CourseDB
+    from molly.factory import build_desk
+    from molly.retrieval.embedder import HashEmbedder
+
+    s = settings.model_copy(update={"port": free_port(), "rate_limit_questions": 3})
+    db = CourseDB(tmp_path / "class.sqlite", HashEmbedder())
+    db.ensure_course("cs0")
+    tutor = Tutor(s, TutorFakeChatModel(), DenseRetriever(hash_retriever.store, HashEmbedder(), courses=db), None, db)
+    demo = launch(tutor, s, desk=build_desk(s, db), block=False)
+    try:
+        yield f"http://127.0.0.1:{s.port}/", tutor
+    finally:
+        demo.close()
+
+
+def test_follow_up_feedback_and_rate_limit_per_browser_session(class_server: tuple[str, Tutor]) -> None:
+    from gradio_client import Client
+
+    url, tutor = class_server
+    client = Client(url, verbose=False)
+    chat, _, _ = client.predict("What is a tuple?", [], "cs0", api_name="/ask")
+    chat, _, _ = client.predict("and a list?", chat, "cs0", api_name="/ask")
+    assert "Learner: What is a tuple?" in str(tutor.llm.history[-1][1].content)  # the follow-up saw the first turn
+    assert "saved" in client.predict("Too short, please add an example", api_name="/feedback")[0]
+    rows = tutor.courses.rated("cs0")  # type: ignore[union-attr]
+    assert [(r[2], r[4]) for r in rows] == [("and a list?", "Too short, please add an example")]
+    chat, _, _ = client.predict("What is a set?", chat, "cs0", api_name="/ask")
+    chat, _, _ = client.predict("What is a dict?", chat, "cs0", api_name="/ask")
+    assert "You've asked 3 questions" in str(chat[-1]["content"])
+    # Another browser session has its own allowance.
+    fresh, _, _ = Client(url, verbose=False).predict("What is a dict?", [], "cs0", api_name="/ask")
+    assert "You've asked" not in str(fresh[-1]["content"])
+
+
+def test_off_loopback_every_learner_logs_in(settings: Settings, hash_retriever: DenseRetriever, tmp_path: Path) -> None:
+    from molly.learners import LearnerAccounts
+
+    (name, password), = LearnerAccounts(tmp_path / "learners.txt").add(["ada"])
+    # 127.0.0.2 is not in the loopback allow-list, so it is served as a shared server would be.
+    s = settings.model_copy(update={"host": "127.0.0.2", "port": free_port(), "learners_file": tmp_path / "learners.txt"})
+    demo = launch(Tutor(s, TutorFakeChatModel(), hash_retriever), s, block=False)
+    try:
+        base = f"http://127.0.0.2:{s.port}"
+        assert httpx.get(f"{base}/config").status_code in (401, 403)
+        assert httpx.post(f"{base}/login", data={"username": name, "password": "wrong"}).status_code == 400
+        with httpx.Client() as c:
+            assert c.post(f"{base}/login", data={"username": name, "password": password}).status_code == 200
+            assert c.get(f"{base}/config").status_code == 200
+    finally:
+        demo.close()

@@ -276,10 +276,22 @@ class CourseDB:
                               (course, time.time(), question, answer, json.dumps(citations), json.dumps(timings)))
             return int(cur.lastrowid or 0)
 
-    def feedback(self, question_id: int, rating: int, comment: str = "") -> None:
-        """Thumbs up (1) or down (-1), with an optional comment, for a logged answer."""
+    def feedback(self, question_id: int, rating: int | None, comment: str = "") -> None:
+        """Thumbs up (1) or down (-1) and/or a comment for a logged answer; ``None`` or an empty
+        comment keeps what was there."""
         with self._connect(write=True) as con:
-            con.execute("UPDATE questions SET rating = ?, comment = ? WHERE id = ?", (rating, comment[:2000], question_id))
+            con.execute("UPDATE questions SET rating = COALESCE(?, rating), comment = CASE WHEN ? = '' THEN comment "
+                        "ELSE ? END WHERE id = ?", (rating, comment[:2000], comment[:2000], question_id))
+
+    def rated(self, course: str, limit: int = 200) -> list[tuple[str, str, str, str, str]]:
+        """The latest answers learners rated or commented on, in ``course`` or asked with the docs
+        only: (asked at, course, question, rating, comment)."""
+        with self._connect() as con:
+            rows = con.execute("SELECT asked_at, course, question, rating, comment FROM questions WHERE course IN (?, '') "
+                               "AND (rating IS NOT NULL OR comment != '') ORDER BY id DESC LIMIT ?",
+                               (course, limit)).fetchall()
+        return [(time.strftime("%Y-%m-%d %H:%M", time.gmtime(t)), c or "(docs only)", q,
+                 {1: "👍", -1: "👎"}.get(r, ""), m) for t, c, q, r, m in rows]
 
     def export_csv(self, course: str) -> str:
         """The course's learner questions with answers and feedback, as CSV text."""
