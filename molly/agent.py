@@ -208,6 +208,9 @@ class Tutor:
         if profile is not None and not withheld:
             text, course_checks = steering.apply(text, profile, intent.kind)
             checks += course_checks
+        if self.sandbox is not None and not withheld:  # last, so only code the learner will see is run
+            text, ran = check_code(text, self.sandbox)
+            checks += ran
         yield stage("reflect", s)
         yield finish(text, passages, checks, withheld)
 
@@ -245,9 +248,6 @@ class Tutor:
             checks.append(Check(name="dropped_failures", passed=True, detail="; ".join(
                 c.detail for c in final if not c.passed)))
             final = deterministic_checks(text, passages)
-        if self.sandbox is not None:
-            text, ran = check_code(text, self.sandbox)
-            final += ran
         return text, checks + final, False
 
     def plain_rag(self, question: str, exclude: tuple[str, ...] = (), *, use_docs: bool = True,

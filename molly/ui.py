@@ -34,7 +34,7 @@ def _source(c: Citation) -> str:
     """A docs citation links to docs.python.org; a course document is named with its page or cell."""
     if c.url.startswith("https://"):
         return f"{c.id}. [{_md_escape(c.title)}]({c.url})"
-    return f"{c.id}. 📄 {_md_escape(c.title)} (course material)"
+    return f"{c.id}. Course material: {_md_escape(c.title)}"
 
 
 def badge(answer: Answer) -> str:
@@ -42,7 +42,7 @@ def badge(answer: Answer) -> str:
     by = {c.name: c for c in answer.checks}
     code = [c for c in answer.checks if c.name.startswith("code_ran")]
     if answer.withheld:
-        return "⚠️ **Not checked** — I could not support an answer from the documentation."
+        return "⚠ **Not checked** — I could not support an answer from the documentation."
     said = []
     if "claims_supported" in by:
         said.append("sentences checked against the docs" if by["claims_supported"].passed
@@ -53,7 +53,7 @@ def badge(answer: Answer) -> str:
     if not said:
         return ""
     good = all(c.passed for c in answer.checks)
-    return f"{'✅ **Checked**' if good else '⚠️ **Partly checked**'} — " + " · ".join(said)
+    return f"{'✓ **Checked**' if good else '⚠ **Partly checked**'} — " + " · ".join(said)
 
 
 def render_answer(answer: Answer) -> str:
@@ -76,7 +76,7 @@ def render_passages(answer: Answer) -> str:
     def head(p: Any) -> str:
         if p.chunk.source == "pydocs":
             return f"**[{p.ref}] [{_md_escape(p.chunk.title)}]({p.chunk.url})**"
-        return f"**[{p.ref}] 📄 {_md_escape(p.chunk.where)}** (course material)"
+        return f"**[{p.ref}] Course material: {_md_escape(p.chunk.where)}**"
 
     return "\n\n".join(
         f"{head(p)} · similarity {p.score:.2f}\n\n"
@@ -134,10 +134,10 @@ def respond(tutor: Tutor, message: str, history: list[dict[str, Any]], course: s
                     answered(message, event.text, qid)
                 yield ([*history, {"role": "assistant", "content": render_answer(event)}], "", render_passages(event))
     except MollyError as e:
-        yield [*history, {"role": "assistant", "content": f"⚠️ {e.user_message}"}], "", ""
+        yield [*history, {"role": "assistant", "content": f"⚠ {e.user_message}"}], "", ""
     except Exception:  # never show a traceback to a learner
         log.exception("turn failed")
-        yield [*history, {"role": "assistant", "content": "⚠️ Something went wrong on my side. Please try again."}], "", ""
+        yield [*history, {"role": "assistant", "content": "⚠ Something went wrong on my side. Please try again."}], "", ""
 
 
 def build_ui(tutor: Tutor, desk: InstructorDesk | None = None) -> Any:
@@ -178,7 +178,7 @@ def build_ui(tutor: Tutor, desk: InstructorDesk | None = None) -> Any:
                 limiter.take(str(learner))
             except MollyError as e:
                 yield [*history, {"role": "user", "content": message},
-                       {"role": "assistant", "content": f"⚠️ {e.user_message}"}], "", "", done
+                       {"role": "assistant", "content": f"⚠ {e.user_message}"}], "", "", done
                 return
             picked = chosen if chosen and chosen != DOCS_ONLY and chosen in (desk.db.courses() if desk else []) else None
             done = list(done or [])
@@ -276,7 +276,7 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
             try:
                 yield from desk.ingest(sess, course, vis, [Path(str(getattr(f, "name", f))) for f in uploaded or []], keep)
             except MollyError as e:
-                yield f"⚠️ {e.user_message}"
+                yield f"⚠ {e.user_message}"
 
 
         login.click(lambda sess, pw: desk.login(sess, pw), [session, password], login_status, api_name="login")

@@ -105,7 +105,7 @@ def test_instructor_logs_in_uploads_and_a_learner_gets_course_citations(instruct
     assert f"{len(lessons)} unchanged" in again
 
     chat, _, evidence = client.predict("How do I count letters with a dictionary in a loop?", [], "cs0", api_name="/ask")
-    assert "course material" in str(chat[-1]["content"]) or "course material" in evidence
+    assert "Course material:" in str(chat[-1]["content"]) or "Course material:" in evidence
     csv_path = client.predict("cs0", api_name="/export")
     assert "count letters with a dictionary" in open(csv_path, encoding="utf-8").read()  # noqa: SIM115
 

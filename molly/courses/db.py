@@ -291,7 +291,7 @@ class CourseDB:
                                "AND (rating IS NOT NULL OR comment != '') ORDER BY id DESC LIMIT ?",
                                (course, limit)).fetchall()
         return [(time.strftime("%Y-%m-%d %H:%M", time.gmtime(t)), c or "(docs only)", q,
-                 {1: "👍", -1: "👎"}.get(r, ""), m) for t, c, q, r, m in rows]
+                 {1: "up", -1: "down"}.get(r, ""), m) for t, c, q, r, m in rows]
 
     def export_csv(self, course: str) -> str:
         """The course's learner questions with answers and feedback, as CSV text."""
