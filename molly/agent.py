@@ -25,7 +25,7 @@ from molly.courses import steering
 from molly.errors import CourseError, InvalidQuestionError
 from molly.intent import is_vague, perceive
 from molly.leakguard import redact
-from molly.llm import UsageCounter, call_llm
+from molly.llm import UsageCounter, call_llm, stream_llm
 from molly.prompting import CANARY, format_passages, load_prompt, system_text, task_messages
 from molly.reflection import (
     cited_refs,
@@ -48,6 +48,7 @@ OFF_TOPIC_REPLY = ("I'm Molly, a tutor for learning Python, so I can only help w
                    "questions. Is there something about Python you'd like to work through?")
 WITHHELD_REPLY = ("I couldn't check an answer against the Python documentation, so I won't guess. "
                   "The passages below look relevant; they may help, and you can ask me about them.")
+DRAFT_REFRESH_S = 0.5  # how often the draft being written is re-shown
 GUIDANCE = {
     IntentKind.ERROR: "Explain what the error means, its likely cause here, and how to fix it.",
     IntentKind.CODE_REVIEW: "Give two or three specific, kind suggestions about the learner's code.",
@@ -68,9 +69,11 @@ class Stage:
 
 @dataclass(frozen=True)
 class Draft:
-    """The unchecked draft, shown (marked as unchecked) while reflection runs."""
+    """The unchecked draft, shown (marked as unchecked) while it is written (``partial``) and
+    while reflection runs."""
 
     text: str
+    partial: bool = False
 
 
 Event = Stage | Draft | Answer
@@ -183,7 +186,8 @@ class Tutor:
         if intent.kind is IntentKind.OFF_TOPIC:
             yield finish(OFF_TOPIC_REPLY, [], [Check(name="scope", passed=True, detail="off-topic: not answered")])
             return
-        if intent.needs_clarification and intent.clarifying_question:
+        # One clarifying question at most: once there is a conversation, its context answers instead.
+        if intent.needs_clarification and intent.clarifying_question and not history:
             yield finish(intent.clarifying_question, [], [Check(name="clarification", passed=True,
                                                                 detail="asked one clarifying question")])
             return
@@ -198,7 +202,13 @@ class Tutor:
         guidance = " ".join(filter(None, [GUIDANCE.get(intent.kind, ""),
                                           steering.guidance(profile, intent.kind) if profile else ""]))
         messages = draft_messages(q, passages, guidance, history)
-        draft = trim_incomplete(call_llm(self.llm, messages, counter))
+        draft, shown_at = "", time.perf_counter()
+        for draft in stream_llm(self.llm, messages, counter):
+            # Complete lines only, every half second: each shown line has passed the leak guard whole.
+            if "\n" in draft and time.perf_counter() - shown_at >= DRAFT_REFRESH_S:
+                shown_at = time.perf_counter()
+                yield Draft(self._shown(draft[:draft.rindex("\n")])[0], partial=True)
+        draft = trim_incomplete(draft)
         yield stage("draft", s)
         yield Draft(self._shown(draft)[0])
 

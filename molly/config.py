@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_api_key: str = "not-needed"
     openai_model: str = "molly"
+    openai_structured_output: Literal["json_schema", "function_calling"] = Field(
+        default="json_schema", description="How a served model is made to return JSON: vLLM enforces json_schema; "
+        "llama.cpp's server needs function_calling.")
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     max_answer_tokens: int = Field(default=256, gt=0, le=4096)
     n_ctx: int = Field(default=4096, ge=512)

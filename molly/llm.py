@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.callbacks import BaseCallbackHandler
@@ -39,10 +40,32 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
             base_url=settings.openai_base_url, api_key=settings.openai_api_key,  # type: ignore[arg-type]
             model=settings.openai_model, temperature=settings.temperature,
             max_completion_tokens=settings.max_answer_tokens, timeout=settings.llm_timeout_s, max_retries=1,
+            metadata={"structured_output": settings.openai_structured_output},
         )
     from molly.fakes import TutorFakeChatModel
 
     return TutorFakeChatModel()
+
+
+def check_server(settings: Settings, timeout_s: float = 10.0) -> None:
+    """For a served backend, fail at start-up with a clear message if the server is down or does
+    not serve ``settings.openai_model`` (instead of a vague error at the first question)."""
+    if settings.llm_backend != "openai":
+        return
+    import httpx
+
+    url = settings.openai_base_url.rstrip("/")
+    try:
+        r = httpx.get(f"{url}/models", headers={"Authorization": f"Bearer {settings.openai_api_key}"},
+                      timeout=timeout_s)
+        r.raise_for_status()
+        names = [m.get("id") for m in r.json().get("data", [])]
+    except (httpx.HTTPError, ValueError, AttributeError) as e:
+        raise BackendError(f"The model server at {url} is not answering. Is it running? "
+                           "(scripts/vllm_server.py serve starts one.)", detail=f"{type(e).__name__}: {e}") from e
+    if settings.openai_model not in names:
+        raise BackendError(f"The model server at {url} serves {', '.join(map(repr, names)) or 'no model'}, "
+                           f"not {settings.openai_model!r}: set MOLLY_OPENAI_MODEL to one of those.")
 
 
 def _embedded(settings: Settings) -> BaseChatModel:
@@ -113,17 +136,35 @@ def call_llm(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCoun
     return _text(_invoke(llm.bind(**bind) if bind else llm, messages, counter))
 
 
+def stream_llm(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCounter) -> Iterator[str]:
+    """One chat call yielding the text so far as it grows (models that cannot stream yield it once);
+    backend failures, even mid-answer, become a ``BackendError``."""
+    text = ""
+    try:
+        for chunk in llm.stream(messages, config={"callbacks": [counter]}):
+            text += _text(chunk)
+            yield text
+    except MollyError:
+        raise
+    except Exception as e:
+        log.warning("LLM stream failed: %s", type(e).__name__)
+        raise BackendError("The language model stopped answering. Please try again in a moment.",
+                           detail=f"{type(e).__name__}: {e}") from e
+
+
 def call_json(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCounter, schema: type[BaseModel],
               max_tokens: int) -> str:
     """One call whose reply should be a JSON object for ``schema``, returned as text for validation.
 
-    OpenAI-compatible servers (vLLM, llama.cpp's server) get forced function calling; llama.cpp in
+    OpenAI-compatible servers get a json_schema response format (vLLM enforces it) or forced
+    function calling (llama.cpp's server; ``MOLLY_OPENAI_STRUCTURED_OUTPUT``); llama.cpp in
     process gets a JSON-schema grammar; other models are asked by the prompt alone.
     """
     name = type(llm).__name__
     if name == "ChatOpenAI":
+        method = (llm.metadata or {}).get("structured_output", "json_schema")
         runnable = llm.bind(max_completion_tokens=max_tokens).with_structured_output(  # type: ignore[attr-defined]
-            schema, method="function_calling", include_raw=True)
+            schema, method=method, include_raw=True)
         result = _invoke(runnable, messages, counter)
         raw = result.get("raw") if isinstance(result, dict) else None
         calls = getattr(raw, "tool_calls", None) or []

@@ -107,12 +107,13 @@ def respond(tutor: Tutor, message: str, history: list[dict[str, Any]], course: s
     ``answered(question, answer, question_id)`` is told about it."""
     history = [*history, {"role": "user", "content": message}]
     stages: list[list[str]] = []  # [label, status line]
-    draft = ""
+    draft, writing = "", False
 
     def progress() -> list[dict[str, Any]]:
         text = "\n\n".join(line for _, line in stages)
         if draft:
-            text += "\n\n---\n_Unchecked draft — being checked against the docs:_\n\n" + draft
+            doing = "being written" if writing else "being checked against the docs"
+            text += f"\n\n---\n_Unchecked draft — {doing}:_\n\n" + draft
         return [*history, {"role": "assistant", "content": text}]
 
     try:
@@ -125,7 +126,7 @@ def respond(tutor: Tutor, message: str, history: list[dict[str, Any]], course: s
                     stages[-1][1] = f"✓ {stages[-1][0]} (done at {event.elapsed:.0f} s)"
                 yield progress(), "", ""
             elif isinstance(event, Draft):
-                draft = event.text
+                draft, writing = event.text, event.partial
                 yield progress(), "", ""
             elif isinstance(event, Answer):
                 qid = log.log_question(course or "", message, event.text, [c.url for c in event.citations],
