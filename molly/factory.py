@@ -12,7 +12,7 @@ from molly.courses.db import CourseDB
 from molly.courses.ingest import Ingestor
 from molly.ingest.sources import MB, Limits
 from molly.instructors import InstructorDesk
-from molly.llm import build_chat_model
+from molly.llm import build_chat_model, check_server
 from molly.retrieval.embedder import Embedder, MiniLMEmbedder
 from molly.retrieval.retriever import DenseRetriever
 from molly.retrieval.store import VectorStore, open_store
@@ -80,7 +80,10 @@ def build_retriever(settings: Settings, progress: Progress | None = None, with_c
 
 
 def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: Progress | None = None) -> Tutor:
-    """A ready tutor; ``llm`` overrides the configured backend (tests pass fakes here)."""
+    """A ready tutor; ``llm`` overrides the configured backend (tests pass fakes here). A served
+    backend is checked first, so a down server or a wrong model name fails here, clearly."""
+    if llm is None:
+        check_server(settings)
     retriever = build_retriever(settings, progress)
     sandbox = Sandbox(hide=(settings.cache_dir, settings.courses_db.parent)) if settings.run_code else None
     return Tutor(settings, llm if llm is not None else build_chat_model(settings), retriever, retriever.embedder,

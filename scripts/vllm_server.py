@@ -38,7 +38,7 @@ GPU_PACKAGES = ["vllm==0.33.0"]
 # vLLM needs them only for image and audio models.
 CPU_REMOVE = ["torchvision", "torchaudio", "torchcodec", "triton"]
 SMALL_MODEL = "qwen2.5-coder-0.5b-instruct"
-SMALL_GGUF_SHA256 = None  # set below once known; the assembled file is checked against it
+SMALL_GGUF_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"  # 491,400,064 bytes
 SMALL_PARTS = 6
 CPU_ENV = {"VLLM_CPU_KVCACHE_SPACE": "1", "VLLM_CPU_OMP_THREADS_BIND": "0-1", "VLLM_CPU_NUM_OF_RESERVED_CPU": "0",
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1"}
@@ -139,9 +139,9 @@ def start(args: argparse.Namespace, extra: list[str]) -> subprocess.Popen[bytes]
     """Start vLLM's OpenAI-compatible server and wait until it answers."""
     python = ensure_env(args.env, args.gpu)
     model = args.model or str(ensure_small_model(python))
-    cmd = [str(python), "-m", "vllm.entrypoints.openai.api_server", "--model", model,
+    cmd = [str(python), "-m", "vllm.entrypoints.launchers.api_server.entry", "--model", model,
            "--served-model-name", args.name, "--host", "127.0.0.1", "--port", str(args.port),
-           "--max-model-len", str(args.max_model_len), "--disable-log-requests"]
+           "--max-model-len", str(args.max_model_len)]
     env = dict(os.environ)
     if not args.gpu:
         cmd += ["--dtype", "bfloat16", "--enforce-eager"]  # eager: skips a 55-80 s compile at every start
