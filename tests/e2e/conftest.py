@@ -66,3 +66,18 @@ def class_app(tmp_path: Path, small_kb: Path, hash_store: Any) -> Iterator[tuple
         yield f"http://127.0.0.1:{s.port}/", tutor
     finally:
         demo.close()
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Any]:
+    """Opens pages in the shared browser and closes them after the test (an open Gradio page
+    keeps polling, which would cost the rest of the suite CPU)."""
+    opened: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        opened.append(browser.new_page(**options))
+        return opened[-1]
+
+    yield make
+    for page in opened:
+        page.close()

@@ -24,11 +24,11 @@ def wait_answers(page: Any, n: int) -> None:
                            timeout=TIMEOUT_MS)
 
 
-def test_a_learners_session(browser: Any, class_app: tuple[str, Tutor]) -> None:
+def test_a_learners_session(new_page: Any, class_app: tuple[str, Tutor]) -> None:
     from playwright.sync_api import expect
 
     url, tutor = class_app
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page = new_page(viewport={"width": 1280, "height": 1000})
     page.goto(url)
     expect(page.locator("#course input")).to_have_value("intro")
     page.screenshot(path=ARTIFACTS / "01-start.png")
@@ -84,9 +84,9 @@ def test_a_learners_session(browser: Any, class_app: tuple[str, Tutor]) -> None:
     page.screenshot(path=ARTIFACTS / "06-rate-limit.png", full_page=True)
 
 
-def test_keyboard_only(browser: Any, class_app: tuple[str, Tutor]) -> None:
+def test_keyboard_only(new_page: Any, class_app: tuple[str, Tutor]) -> None:
     url, _ = class_app
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page = new_page(viewport={"width": 1280, "height": 1000})
     page.goto(url)
     page.locator("#question textarea").wait_for()
     # Tab reaches the question box, Enter sends it, Tab reaches the thumbs and Enter rates.
@@ -104,9 +104,9 @@ def test_keyboard_only(browser: Any, class_app: tuple[str, Tutor]) -> None:
     page.locator("#feedback-status").get_by_text("saved").wait_for(timeout=TIMEOUT_MS)
 
 
-def test_readable_at_phone_width(browser: Any, class_app: tuple[str, Tutor]) -> None:
+def test_readable_at_phone_width(new_page: Any, class_app: tuple[str, Tutor]) -> None:
     url, _ = class_app
-    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page.goto(url)
     ask(page, "How do I read a file line by line?")
     wait_answers(page, 1)

@@ -17,12 +17,12 @@ from tests.e2e.test_chat import ask
 
 
 @pytest.mark.slow
-def test_real_model_answers_in_the_browser(browser: Any, tmp_path: Path) -> None:
+def test_real_model_answers_in_the_browser(new_page: Any, tmp_path: Path) -> None:
     settings = Settings(port=free_port(), courses_db=tmp_path / "courses.sqlite")
     tutor = build_tutor(settings)
     demo = launch(tutor, settings, desk=build_desk(settings, tutor.courses), block=False)
     try:
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page = new_page(viewport={"width": 1280, "height": 1000})
         page.goto(f"http://127.0.0.1:{settings.port}/")
         ask(page, "How do I read a file line by line?")
         page.wait_for_function("document.querySelector('#chat').innerText.includes('Drafting')", timeout=120_000)
