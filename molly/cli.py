@@ -94,9 +94,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from molly.agent import Tutor
-    from molly.evaluation.runner import CONFIGS, RETRIEVAL, EvalRun, check_fail_under, load_aliases
+    from molly.evaluation.runner import CONFIGS, RETRIEVAL, EvalRun, check_fail_under
     from molly.factory import build_retriever
     from molly.llm import build_chat_model
+    from molly.retrieval.store import load_aliases
 
     bars = {}
     for spec in args.fail_under:

@@ -14,8 +14,9 @@ from molly.ingest.sources import MB, Limits
 from molly.instructors import InstructorDesk
 from molly.llm import build_chat_model, check_server
 from molly.retrieval.embedder import Embedder, MiniLMEmbedder
+from molly.retrieval.inventory import Inventory
 from molly.retrieval.retriever import DenseRetriever
-from molly.retrieval.store import VectorStore, open_store
+from molly.retrieval.store import VectorStore, load_aliases, open_store
 from molly.sandbox import Sandbox
 from molly.schemas import CourseProfile
 
@@ -74,9 +75,12 @@ def build_retriever(settings: Settings, progress: Progress | None = None, with_c
     if isinstance(embedder, MiniLMEmbedder):
         embedder.warm_up()  # load now, not inside the first learner's turn
     courses = build_course_db(settings, embedder) if with_courses else None
+    inv_path = settings.kb_dir / "objects.inv"
+    inventory = Inventory.load(inv_path) if settings.traceback_lookup and inv_path.is_file() else None
     return DenseRetriever(store, embedder, top_k=settings.top_k, candidate_k=settings.candidate_k,
                           score_floor=settings.score_floor, token_budget=settings.passage_token_budget,
-                          per_page=settings.per_page, courses=courses, course_boost=settings.course_boost)
+                          per_page=settings.per_page, courses=courses, course_boost=settings.course_boost,
+                          inventory=inventory, aliases=load_aliases(settings.kb_dir))
 
 
 def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: Progress | None = None) -> Tutor:

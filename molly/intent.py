@@ -17,11 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from molly.llm import UsageCounter, call_json
 from molly.prompting import task_messages
 from molly.schemas import Intent, IntentKind
+from molly.tracebacks import exception_of
 
 log = logging.getLogger(__name__)
 
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \".*\", line \d+", re.M)
-_EXC_LINE = re.compile(r"^\s*((?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Warning|Interrupt|Exit|Iteration))(?::\s*(.*))?\s*$", re.M)
 _SOLUTION = re.compile(r"(?i)\b(homework|assignment|problem set|pset|exercise|my task)\b.*\b(solve|solution|answer|code|write|do)\b"
                        r"|\b(solve|write|do|give me)\b.*\b(homework|assignment|problem set|exercise)\b"
                        r"|\b(complete|full|entire|whole) (solution|code|program)\b")
@@ -29,15 +29,6 @@ _CODE = re.compile(r"```|^(?:    |\t)\S|^\s*(def|class|for|while|if|import|print
 _REVIEW = re.compile(r"(?i)\b(review|improve|better way|feedback|clean(?:er)?|pythonic|refactor|is (?:this|my code) (?:ok|good|right|correct))\b")
 _HOWTO = re.compile(r"(?i)^\s*(how (do|can|would|should|to)|what'?s the (best )?way to|is there a way to|i want to|i need to)\b")
 _ERRORISH = re.compile(r"(?i)\b(error|exception|traceback|crash(es|ed)?|doesn'?t work|does not work|not working|fails?)\b")
-
-
-def exception_of(text: str) -> tuple[str, str] | None:
-    """The last ``ExcType: message`` line of a traceback-like text, if there is one."""
-    matches = list(_EXC_LINE.finditer(text))
-    if not matches:
-        return None
-    m = matches[-1]
-    return m.group(1), (m.group(2) or "").strip()
 
 
 def rule_intent(question: str) -> Intent | None:

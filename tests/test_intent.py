@@ -7,9 +7,10 @@ import json
 import pytest
 
 from molly.fakes import ScriptedChatModel
-from molly.intent import exception_of, fallback_intent, parse_intent, perceive, rule_intent
+from molly.intent import fallback_intent, parse_intent, perceive, rule_intent
 from molly.llm import UsageCounter
 from molly.schemas import IntentKind
+from molly.tracebacks import exception_of
 
 TRACEBACK = """Traceback (most recent call last):
   File "main.py", line 3, in <module>

@@ -186,10 +186,4 @@ def _git_commit() -> str:
         return "unknown"
 
 
-def load_aliases(kb_dir: Path) -> dict[str, str]:
-    """``anchors.json`` beside the corpus (empty if absent)."""
-    path = kb_dir / "anchors.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
-__all__ = ["CONFIGS", "RETRIEVAL", "EvalRun", "check_fail_under", "load_aliases", "render_markdown"]
+__all__ = ["CONFIGS", "RETRIEVAL", "EvalRun", "check_fail_under", "render_markdown"]

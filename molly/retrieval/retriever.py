@@ -11,8 +11,10 @@ from typing import Protocol
 import numpy as np
 
 from molly.retrieval.embedder import Embedder
+from molly.retrieval.inventory import Inventory
 from molly.retrieval.store import VectorStore
 from molly.schemas import Chunk, Passage
+from molly.tracebacks import read_traceback
 
 DOCS = "pydocs"
 
@@ -24,6 +26,7 @@ class CourseViews(Protocol):
         """The course's store for ``audience`` ('learner' never holds instructor-only chunks)."""
         ...
 
+MAX_PINNED = 2  # docs entries a traceback may pin: its exception and the first call that resolves
 CHARS_PER_TOKEN = 3.5  # Qwen's tokenizer on English docs text; code is a little denser
 
 
@@ -50,6 +53,10 @@ class DenseRetriever:
     must fit the question and the perceived knowledge points, not just one narrow facet.
     At most ``per_page`` passages come from one page, so one API page cannot crowd out the rest.
 
+    When the question carries a traceback or an exception line and an ``inventory`` is given,
+    the docs entries it names (the exception, then the functions called on the failing line) are
+    pinned first, at most ``MAX_PINNED``, before the dense results (``inventory.py``).
+
     With a ``course``, the course's learner store is searched beside the docs and its passages
     get ``course_boost`` added (the instructor's own words fit the class better than the
     reference manual). Isolation is enforced here, twice: only the learner view of that one
@@ -58,13 +65,15 @@ class DenseRetriever:
 
     def __init__(self, store: VectorStore, embedder: Embedder, *, top_k: int = 4, candidate_k: int = 12,
                  score_floor: float = 0.3, token_budget: int = 600, per_page: int = 2,
-                 courses: CourseViews | None = None, course_boost: float = 0.05) -> None:
+                 courses: CourseViews | None = None, course_boost: float = 0.05,
+                 inventory: Inventory | None = None, aliases: dict[str, str] | None = None) -> None:
         if top_k <= 0:
             raise ValueError(f"top_k must be > 0, got {top_k}")
         self.store, self.embedder, self.courses = store, embedder, courses
         self.top_k, self.candidate_k = top_k, max(candidate_k, top_k)
         self.score_floor, self.token_budget, self.per_page = score_floor, token_budget, per_page
         self.course_boost = course_boost
+        self.inventory, self.aliases = inventory, aliases or {}
 
     def search(self, queries: list[str], exclude: tuple[str, ...] = (), pool: int = 0,
                course: str | None = None) -> list[tuple[Chunk, float]]:
@@ -90,7 +99,25 @@ class DenseRetriever:
             scores = store.similarity(vectors, ids) @ weights / weights.sum() + boost
             scored += [(candidates[i], s) for i, s in zip(ids, scores.tolist(), strict=True)]
         scored.sort(key=lambda x: (-x[1], x[0].id))
+        pinned = self.pinned(queries[0], exclude)
+        if pinned:
+            rest = [(c, s) for c, s in scored if c.id not in pinned and s >= self.score_floor]
+            sims = self.store.similarity(vectors, pinned) @ weights / weights.sum()
+            by_id = {c.id: c for c in self.store.chunks if c.id in pinned}
+            return [(by_id[i], float(s)) for i, s in zip(pinned, sims.tolist(), strict=True)] + rest
         return [(c, s) for c, s in scored if s >= self.score_floor]
+
+    def pinned(self, question: str, exclude: tuple[str, ...] = ()) -> list[str]:
+        """Ids of the docs chunks a traceback in ``question`` names (see ``inventory.py``)."""
+        facts = read_traceback(question) if self.inventory is not None else None
+        if facts is None:
+            return []
+        ids = []
+        for url in self.inventory.anchors(facts):  # type: ignore[union-attr]
+            chunk_id = url if self.store.has(url) else self.aliases.get(url)
+            if chunk_id and self.store.has(chunk_id) and not chunk_id.startswith(exclude) and chunk_id not in ids:
+                ids.append(chunk_id)
+        return ids[:MAX_PINNED]
 
     def rank(self, queries: list[str], k: int, exclude: tuple[str, ...] = (),
              course: str | None = None) -> list[tuple[Chunk, float]]:

@@ -49,6 +49,12 @@ def load_corpus(kb_dir: Path) -> tuple[list[Chunk], str]:
     return chunks, hashlib.sha256(raw).hexdigest()
 
 
+def load_aliases(kb_dir: Path) -> dict[str, str]:
+    """``anchors.json`` beside the corpus (an anchor inside a chunk -> that chunk's id; empty if absent)."""
+    path = kb_dir / "anchors.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 class VectorStore:
     """Chunks plus their vectors; ``search`` returns ``(chunk, cosine)`` best first."""
 
@@ -65,6 +71,10 @@ class VectorStore:
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+    def has(self, chunk_id: str) -> bool:
+        """True if a chunk with this id is stored."""
+        return chunk_id in self._position
 
     def search(self, vectors: np.ndarray, k: int) -> list[list[tuple[Chunk, float]]]:
         """Nearest chunks for each query vector (rows of ``vectors``)."""

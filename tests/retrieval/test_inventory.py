@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from molly.config import Settings
-from molly.retrieval.inventory import Inventory, read_traceback
+from molly.retrieval.inventory import Inventory
+from molly.tracebacks import read_traceback
 
 TB = '''Traceback (most recent call last):
   File "count.py", line 7, in <module>
@@ -29,9 +30,10 @@ def test_inventory_has_the_python_objects(inventory: Inventory) -> None:
 def test_a_traceback_points_at_its_exception_then_the_calls(inventory: Inventory) -> None:
     facts = read_traceback(TB)
     assert facts is not None and facts.exception == "TypeError" and "unsupported operand" in facts.message
-    assert facts.failing_line == 'total = total + len(words.split(","))' and facts.names == ("len", "split")
+    assert facts.failing_line == 'total = total + len(words.split(","))' and facts.names == ("len", "words.split")
     assert inventory.anchors(facts) == ["library/exceptions.html#TypeError", "library/functions.html#len",
-                                        "library/stdtypes.html#str.split"]
+                                        "library/stdtypes.html#str.split", "library/functions.html#int",
+                                        "library/stdtypes.html#str"]  # the types quoted in the message last
 
 
 @pytest.mark.parametrize(("text", "first", "also"), [
@@ -58,3 +60,30 @@ def test_bare_exception_lines(inventory: Inventory, text: str, first: str, also:
 
 def test_text_without_an_exception_names_nothing() -> None:
     assert read_traceback("How do I read a file line by line?") is None
+
+
+def test_the_retriever_pins_what_a_traceback_names_first(inventory: Inventory, hash_store) -> None:  # type: ignore[no-untyped-def]
+    from molly.retrieval.embedder import HashEmbedder
+    from molly.retrieval.retriever import DenseRetriever
+
+    tb = ('Traceback (most recent call last):\n  File "x.py", line 2, in <module>\n    print(names[3])\n'
+          "IndexError: list index out of range")
+    plain = DenseRetriever(hash_store, HashEmbedder(), top_k=3, score_floor=0.9)
+    aware = DenseRetriever(hash_store, HashEmbedder(), top_k=3, score_floor=0.9, inventory=inventory)
+    assert plain.retrieve([tb]) == []  # nothing clears this floor by similarity alone
+    passages = aware.retrieve([tb])
+    assert [p.chunk.id for p in passages] == ["library/exceptions.html#IndexError"]
+    assert aware.retrieve([tb], exclude=("library/",)) == []  # exclusions still hold
+    assert aware.retrieve(["What is a list index?"]) == []  # no traceback: no pinning
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('  File "a.py", line 2, in <module>\n    print(math.sqrt(-1))\nValueError: math domain error',
+     "library/math.html#math.sqrt"),  # a module's function, by its full name
+    ("AttributeError: 'tuple' object has no attribute 'append'", "library/stdtypes.html#tuple"),
+    ('  File "a.py", line 2, in <module>\n    print(x.index(7))\nValueError: 7 is not in list',
+     "library/stdtypes.html#common-sequence-operations"),  # "list" in the message: not str.index
+])
+def test_names_are_resolved_with_the_types_the_message_names(inventory: Inventory, text: str, expected: str) -> None:
+    facts = read_traceback(text)
+    assert facts is not None and expected in inventory.anchors(facts)[1:]
