@@ -19,7 +19,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from molly.attribution import attribute
-from molly.codecheck import check_code
+from molly.codecheck import check_code, reproduce
 from molly.config import Settings
 from molly.courses import steering
 from molly.errors import CourseError, InvalidQuestionError
@@ -41,8 +41,9 @@ from molly.reflection import (
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.retriever import Retriever
 from molly.safety import sanitize
-from molly.sandbox import Sandbox
+from molly.sandbox import PYTHON_VERSION, Sandbox
 from molly.schemas import Answer, Check, Citation, CourseProfile, Intent, IntentKind, Passage
+from molly.tracebacks import exception_of
 
 OFF_TOPIC_REPLY = ("I'm Molly, a tutor for learning Python, so I can only help with Python and programming "
                    "questions. Is there something about Python you'd like to work through?")
@@ -170,11 +171,13 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("understanding", False, 0.0)
+        q, reproduced = self._reproduce(q)
         intent = perceive(q, self.llm, counter, history)
         yield stage("intent", s)
 
         def finish(text: str, passages: list[Passage], checks: list[Check], withheld: bool = False) -> Answer:
             timings["total"] = round(time.perf_counter() - t0, 3)
+            checks = [*reproduced, *checks]
             shown, removed = self._shown(text)
             if removed:
                 checks = [*checks, Check(name="instructions_private", passed=True,
@@ -199,7 +202,7 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("drafting", False, s - t0)
-        guidance = " ".join(filter(None, [GUIDANCE.get(intent.kind, ""),
+        guidance = " ".join(filter(None, [GUIDANCE.get(intent.kind, ""), error_guidance(intent, passages),
                                           steering.guidance(profile, intent.kind) if profile else ""]))
         messages = draft_messages(q, passages, guidance, history)
         draft, shown_at = "", time.perf_counter()
@@ -223,6 +226,24 @@ class Tutor:
             checks += ran
         yield stage("reflect", s)
         yield finish(text, passages, checks, withheld)
+
+    def _reproduce(self, q: str) -> tuple[str, list[Check]]:
+        """Run a snippet the learner pasted without a traceback; the question then carries what
+        really happened (the real traceback, or that it ran cleanly and what it printed), so that
+        intent, retrieval and the draft work from facts. Unchanged without a sandbox or a snippet."""
+        if self.sandbox is None or exception_of(q):
+            return q, []
+        repro = reproduce(q, self.sandbox)
+        if repro is None:
+            return q, []
+        if repro.error:
+            note = f"When Molly ran this code on Python {PYTHON_VERSION}, it raised:\n```\n{repro.traceback}\n```"
+            detail = f"your code, run on Python {PYTHON_VERSION}: {repro.error}"
+        else:
+            printed = f" and printed:\n```\n{repro.output[:500]}\n```" if repro.output.strip() else "."
+            note = f"When Molly ran this code on Python {PYTHON_VERSION}, it ran without an error{printed}"
+            detail = f"your code ran without an error on Python {PYTHON_VERSION}"
+        return f"{q}\n\n{note}", [Check(name="learner_code_ran", passed=True, detail=detail)]
 
     def _reflect(self, messages: list[BaseMessage], draft: str, passages: list[Passage],
                  counter: UsageCounter) -> tuple[str, list[Check], bool]:
@@ -302,6 +323,16 @@ def query_texts(question: str, intent: Intent, history: History | None = None) -
     if history and is_vague(question):
         queries.append(f"{history[-1][0]} {question}")
     return [q for q in dict.fromkeys(queries) if q]
+
+
+def error_guidance(intent: Intent, passages: list[Passage]) -> str:
+    """For an error, name the exception and the passage that documents it: small models otherwise
+    explain whichever error passage they read first."""
+    if intent.kind is not IntentKind.ERROR or not intent.knowledge_points:
+        return ""
+    name = intent.knowledge_points[0]
+    ref = next((p.ref for p in passages if p.chunk.page == "library/exceptions.html" and p.chunk.anchor == name), None)
+    return f"The error is {name}; passage [{ref}] documents it." if ref else ""
 
 
 def draft_messages(question: str, passages: list[Passage], guidance: str,

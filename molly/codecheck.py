@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 
 from molly.reflection import python_blocks, repl_to_source
 from molly.sandbox import PYTHON_VERSION, Sandbox
@@ -79,3 +80,51 @@ def _fix_output_comments(code: str, stdout: str) -> str:
         if m.group(3).strip() != real.strip():
             lines[i] = f"{m.group(1)}{m.group(2)}{real.strip()}"
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """What the learner's own snippet did when Molly ran it."""
+
+    code: str
+    traceback: str  # the real traceback, file paths replaced by "your code"; "" if it ran cleanly
+    output: str
+
+    @property
+    def error(self) -> str:
+        """The exception line, or "" if the snippet ran without one."""
+        return self.traceback.strip().splitlines()[-1] if self.traceback.strip() else ""
+
+
+def learner_snippet(question: str) -> str | None:
+    """The learner's self-contained Python, if the question holds some: its fenced blocks joined,
+    or the whole message when all of it parses as a few lines of Python. None otherwise."""
+    blocks = [code for _, code in python_blocks(question)]
+    source = "\n".join(repl_to_source(c) if ">>>" in c else c for c in blocks)
+    if not blocks:
+        lines = [ln for ln in question.strip().splitlines() if ln.strip()]
+        if len(lines) < 2 or not any(re.search(r"[=()\[\]:]", ln) for ln in lines):
+            return None
+        source = question.strip()
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    if "input(" in source or len(source) > 8000:
+        return None  # it would wait for input, or it is a whole program rather than a snippet
+    return source
+
+
+def reproduce(question: str, sandbox: Sandbox) -> Reproduction | None:
+    """Run the learner's snippet (if the question holds one) in the sandbox. Only a real Python
+    exception counts as reproduced: a fragment that needs files, modules or names from elsewhere
+    says nothing about the learner's error."""
+    code = learner_snippet(question)
+    if code is None:
+        return None
+    result = sandbox.run(code)
+    kind = result.error.split(":", 1)[0].strip() if result.error else ""
+    if result.timed_out or result.output_truncated or kind in _FRAGMENT:
+        return None
+    traceback = "" if result.ok else re.sub(r'File "[^"]*main\.py"', 'File "your code"', result.stderr.strip())
+    return Reproduction(code, "\n".join(traceback.splitlines()[-12:]), result.stdout[-2000:])

@@ -175,3 +175,56 @@ def test_the_draft_streams_in_complete_lines(settings: Settings, hash_retriever:
     assert partial and all(draft.startswith(p) and not p.endswith(" ") for p in partial)
     assert "Loop over the file object [1]." in partial and draft not in partial  # lines complete, the last withheld
     assert [e for e in events if isinstance(e, Draft) and not e.partial][0].text == draft
+
+
+def test_a_learners_snippet_is_run_and_its_real_traceback_used(settings: Settings,
+                                                               hash_retriever: DenseRetriever) -> None:
+    from molly.sandbox import Sandbox
+
+    llm = ScriptedChatModel().enqueue(["An index must be below the length [1].", "NONE"])
+    t = Tutor(settings, llm, hash_retriever, sandbox=Sandbox())
+    answer = t.ask("Why doesn't this work?\n```python\nnames = ['a', 'b']\nprint(names[2])\n```")
+    assert answer.intent.kind is IntentKind.ERROR and answer.intent.source == "rule"  # no LLM call to classify
+    assert answer.llm_calls == 2
+    draft_prompt = str(llm.history[0][1].content)
+    assert "it raised:" in draft_prompt and "IndexError: list index out of range" in draft_prompt
+    assert 'File "your code", line 2' in draft_prompt
+    assert answer.passages[0].chunk.id == "library/exceptions.html#IndexError"  # pinned from the real traceback
+    ran = [c for c in answer.checks if c.name == "learner_code_ran"]
+    assert ran and "IndexError" in ran[0].detail
+
+
+def test_a_snippet_that_runs_cleanly_is_said_to(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    from molly.sandbox import Sandbox
+
+    t, llm = tutor(settings, hash_retriever, [intent_json("code_review"), "Looks fine [1].", "NONE"])
+    t.sandbox = Sandbox()
+    t.ask("Is this good?\n```python\nprint(sum([1, 2, 3]))\n```")
+    assert "ran without an error and printed:\n```\n6" in str(llm.history[0][1].content)
+
+
+def test_a_pasted_traceback_is_not_rerun(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    from molly.sandbox import Sandbox
+
+    t, llm = tutor(settings, hash_retriever, ["It is out of range [1].", "NONE"])
+    t.sandbox = Sandbox()
+    answer = t.ask('```python\nprint([][0])\n```\nTraceback (most recent call last):\n  File "a.py", line 1, in <module>\n'
+                   "IndexError: list index out of range")
+    assert not [c for c in answer.checks if c.name == "learner_code_ran"]
+    assert "it raised" not in str(llm.history[0][1].content)
+
+
+def test_the_real_traceback_pins_the_docs_entry_and_names_it_for_the_draft(settings: Settings,
+                                                                            hash_store) -> None:  # type: ignore[no-untyped-def]
+    from molly.retrieval.embedder import HashEmbedder
+    from molly.retrieval.inventory import Inventory
+    from molly.sandbox import Sandbox
+
+    inventory = Inventory.load(Settings().kb_dir / "objects.inv")
+    # A floor nothing clears by similarity: whatever is retrieved was pinned from the traceback.
+    retriever = DenseRetriever(hash_store, HashEmbedder(), top_k=3, score_floor=0.99, inventory=inventory)
+    llm = ScriptedChatModel().enqueue(["The index is past the end [1].", "NONE"])
+    answer = Tutor(settings, llm, retriever, sandbox=Sandbox()).ask(
+        "Why?\n```python\nnames = ['a']\nprint(names[1])\n```")
+    assert [p.chunk.id for p in answer.passages] == ["library/exceptions.html#IndexError"]
+    assert "The error is IndexError; passage [1] documents it." in str(llm.history[0][1].content)

@@ -47,3 +47,29 @@ def test_repl_blocks_run_as_source(sandbox: Sandbox) -> None:
     text = "Slicing [1]:\n\n```pycon\n>>> s = 'python'\n>>> s[1:3]\n'yt'\n```"
     _, checks = check_code(text, sandbox)
     assert checks[0].passed and checks[0].detail.startswith("ran on")
+
+
+@pytest.mark.parametrize(("question", "found"), [
+    ("Why?\n```python\nx = [1]\nprint(x[1])\n```", "x = [1]\nprint(x[1])\n"),
+    ("total = 0\nfor n in [1, '2']:\n    total += n", "total = 0\nfor n in [1, '2']:\n    total += n"),
+    ("```\n>>> 1 / 0\nTraceback ...\n```", "1 / 0"),
+    ("What is a list comprehension?", None),
+    ("My code:\n```python\nname = input('name? ')\n```", None),  # would wait for input
+    ("```python\nfor x in\n```", None),  # does not parse
+    ("I wrote print hello and it fails", None),
+])
+def test_learner_snippets_are_found_only_when_they_can_run(question: str, found: str | None) -> None:
+    from molly.codecheck import learner_snippet
+
+    got = learner_snippet(question)
+    assert (got.strip() if got else None) == (found.strip() if found else None)
+
+
+def test_reproduce_ignores_fragments_and_reports_real_errors() -> None:
+    from molly.codecheck import reproduce
+
+    sandbox = Sandbox()
+    assert reproduce("```python\nprint(undefined_name)\n```", sandbox) is None  # a fragment: says nothing
+    repro = reproduce("```python\nprint(int('3.5'))\n```", sandbox)
+    assert repro is not None and repro.error.startswith("ValueError: invalid literal for int()")
+    assert 'File "your code", line 1' in repro.traceback and "/tmp" not in repro.traceback

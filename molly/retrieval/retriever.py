@@ -99,7 +99,7 @@ class DenseRetriever:
             scores = store.similarity(vectors, ids) @ weights / weights.sum() + boost
             scored += [(candidates[i], s) for i, s in zip(ids, scores.tolist(), strict=True)]
         scored.sort(key=lambda x: (-x[1], x[0].id))
-        pinned = self.pinned(queries[0], exclude)
+        pinned = self.pinned(queries, exclude)
         if pinned:
             rest = [(c, s) for c, s in scored if c.id not in pinned and s >= self.score_floor]
             sims = self.store.similarity(vectors, pinned) @ weights / weights.sum()
@@ -107,9 +107,11 @@ class DenseRetriever:
             return [(by_id[i], float(s)) for i, s in zip(pinned, sims.tolist(), strict=True)] + rest
         return [(c, s) for c, s in scored if s >= self.score_floor]
 
-    def pinned(self, question: str, exclude: tuple[str, ...] = ()) -> list[str]:
-        """Ids of the docs chunks a traceback in ``question`` names (see ``inventory.py``)."""
-        facts = read_traceback(question) if self.inventory is not None else None
+    def pinned(self, queries: list[str], exclude: tuple[str, ...] = ()) -> list[str]:
+        """Ids of the docs chunks named by the first traceback among ``queries`` (see ``inventory.py``)."""
+        if self.inventory is None:
+            return []
+        facts = next((f for f in map(read_traceback, queries) if f is not None), None)
         if facts is None:
             return []
         ids = []

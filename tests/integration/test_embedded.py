@@ -35,6 +35,16 @@ def test_a_traceback_is_explained_from_the_exceptions_page(embedded_tutor: Tutor
     assert answer.text.strip()
 
 
+def test_a_pasted_snippet_is_run_and_explained_from_its_real_error(embedded_tutor: Tutor) -> None:
+    """No traceback pasted: Molly runs the code, gets KeyError, pins its docs entry, and the real
+    model explains that error (2 LLM calls: the intent came from the real traceback)."""
+    answer = embedded_tutor.ask('Why does my code crash?\n```python\nscores = {"ana": 3}\nprint(scores["bob"])\n```')
+    assert answer.intent.kind is IntentKind.ERROR and answer.llm_calls <= 2
+    assert answer.passages[0].chunk.id == "library/exceptions.html#KeyError"
+    assert any(c.name == "learner_code_ran" and "KeyError" in c.detail for c in answer.checks)
+    assert "KeyError" in answer.text and any(c.url.endswith("#KeyError") for c in answer.citations)
+
+
 def test_embedded_answer_cites_the_course_material(embedded_tutor: Tutor) -> None:
     """The real model, the real MiniLM, the sample course: a learner's answer cites a lesson."""
     answer = embedded_tutor.ask("How do I count how often each letter appears in a word?", course="intro-python")
