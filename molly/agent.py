@@ -44,6 +44,7 @@ from molly.safety import sanitize
 from molly.sandbox import PYTHON_VERSION, Sandbox
 from molly.schemas import Answer, Check, Citation, CourseProfile, Intent, IntentKind, Passage
 from molly.tracebacks import exception_of
+from molly.versions import stated_version, version_notes
 
 OFF_TOPIC_REPLY = ("I'm Molly, a tutor for learning Python, so I can only help with Python and programming "
                    "questions. Is there something about Python you'd like to work through?")
@@ -171,13 +172,13 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("understanding", False, 0.0)
-        q, reproduced = self._reproduce(q)
+        q, early_checks = self._reproduce(q)
         intent = perceive(q, self.llm, counter, history)
         yield stage("intent", s)
 
         def finish(text: str, passages: list[Passage], checks: list[Check], withheld: bool = False) -> Answer:
             timings["total"] = round(time.perf_counter() - t0, 3)
-            checks = [*reproduced, *checks]
+            checks = [*early_checks, *checks]
             shown, removed = self._shown(text)
             if removed:
                 checks = [*checks, Check(name="instructions_private", passed=True,
@@ -202,7 +203,13 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("drafting", False, s - t0)
+        version = stated_version(q)
+        notes = version_notes(passages, version) if version else []
+        if notes:
+            early_checks = [*early_checks, Check(name="python_version", passed=True, detail=(
+                f"you use Python {version[0]}.{version[1]}; the docs are 3.11's: " + "; ".join(notes)))]
         guidance = " ".join(filter(None, [GUIDANCE.get(intent.kind, ""), error_guidance(intent, passages),
+                                          version_guidance(version, notes),
                                           steering.guidance(profile, intent.kind) if profile else ""]))
         messages = draft_messages(q, passages, guidance, history)
         draft, shown_at = "", time.perf_counter()
@@ -323,6 +330,14 @@ def query_texts(question: str, intent: Intent, history: History | None = None) -
     if history and is_vague(question):
         queries.append(f"{history[-1][0]} {question}")
     return [q for q in dict.fromkeys(queries) if q]
+
+
+def version_guidance(version: tuple[int, int] | None, notes: list[str]) -> str:
+    """Tell the draft which passages describe features newer than the learner's Python."""
+    if not version or not notes:
+        return ""
+    return (f"The learner uses Python {version[0]}.{version[1]}; these are newer than that, so say so and "
+            f"offer what works in their version: {'; '.join(notes)}.")
 
 
 def error_guidance(intent: Intent, passages: list[Passage]) -> str:
