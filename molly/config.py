@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     score_floor: float = Field(default=0.30, ge=-1.0, le=1.0)
     passage_token_budget: int = Field(default=600, gt=0)
     per_page: int = Field(default=2, gt=0, description="At most this many passages from one page.")
+    hybrid_retrieval: bool = Field(default=True, description="Fuse a BM25 keyword ranking with the dense one "
+                                   "(reciprocal rank fusion); see the README's retrieval table.")
     traceback_lookup: bool = Field(default=True, description="Pin the docs entries a pasted traceback names "
                                    "(its exception, the functions on the failing line) before dense search.")
 

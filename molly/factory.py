@@ -77,10 +77,14 @@ def build_retriever(settings: Settings, progress: Progress | None = None, with_c
     courses = build_course_db(settings, embedder) if with_courses else None
     inv_path = settings.kb_dir / "objects.inv"
     inventory = Inventory.load(inv_path) if settings.traceback_lookup and inv_path.is_file() else None
-    return DenseRetriever(store, embedder, top_k=settings.top_k, candidate_k=settings.candidate_k,
-                          score_floor=settings.score_floor, token_budget=settings.passage_token_budget,
-                          per_page=settings.per_page, courses=courses, course_boost=settings.course_boost,
-                          inventory=inventory, aliases=load_aliases(settings.kb_dir))
+    retriever = DenseRetriever(store, embedder, top_k=settings.top_k, candidate_k=settings.candidate_k,
+                               score_floor=settings.score_floor, token_budget=settings.passage_token_budget,
+                               per_page=settings.per_page, courses=courses, course_boost=settings.course_boost,
+                               inventory=inventory, aliases=load_aliases(settings.kb_dir),
+                               hybrid=settings.hybrid_retrieval)
+    if settings.hybrid_retrieval:
+        _ = store.lexical  # build the BM25 index now (~1 s), not inside the first learner's turn
+    return retriever
 
 
 def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: Progress | None = None) -> Tutor:

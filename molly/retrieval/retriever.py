@@ -1,4 +1,4 @@
-"""Dense retrieval policy: several queries, a score floor, a prompt-token budget.
+"""Retrieval policy: several queries, dense (+ BM25) ranking, a score floor, a prompt-token budget.
 
 Not here: how vectors are stored (``store.py``) or made (``embedder.py``).
 """
@@ -12,6 +12,7 @@ import numpy as np
 
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.inventory import Inventory
+from molly.retrieval.lexical import RRF_K, rrf
 from molly.retrieval.store import VectorStore
 from molly.schemas import Chunk, Passage
 from molly.tracebacks import read_traceback
@@ -53,6 +54,10 @@ class DenseRetriever:
     must fit the question and the perceived knowledge points, not just one narrow facet.
     At most ``per_page`` passages come from one page, so one API page cannot crowd out the rest.
 
+    With ``hybrid``, each store's BM25 ranking for the queries (``lexical.py``) adds its top
+    chunks to the pool and the order becomes the reciprocal rank fusion of the dense ranking and
+    the keyword ranking; every passage still has to clear the cosine floor.
+
     When the question carries a traceback or an exception line and an ``inventory`` is given,
     the docs entries it names (the exception, then the functions called on the failing line) are
     pinned first, at most ``MAX_PINNED``, before the dense results (``inventory.py``).
@@ -66,7 +71,9 @@ class DenseRetriever:
     def __init__(self, store: VectorStore, embedder: Embedder, *, top_k: int = 4, candidate_k: int = 12,
                  score_floor: float = 0.3, token_budget: int = 600, per_page: int = 2,
                  courses: CourseViews | None = None, course_boost: float = 0.05,
-                 inventory: Inventory | None = None, aliases: dict[str, str] | None = None) -> None:
+                 inventory: Inventory | None = None, aliases: dict[str, str] | None = None,
+                 hybrid: bool = False, keyword_depth: int = 10, keyword_weight: float = 0.5,
+                 rrf_k: int = RRF_K) -> None:
         if top_k <= 0:
             raise ValueError(f"top_k must be > 0, got {top_k}")
         self.store, self.embedder, self.courses = store, embedder, courses
@@ -74,10 +81,11 @@ class DenseRetriever:
         self.score_floor, self.token_budget, self.per_page = score_floor, token_budget, per_page
         self.course_boost = course_boost
         self.inventory, self.aliases = inventory, aliases or {}
+        self.hybrid, self.keyword_depth, self.keyword_weight, self.rrf_k = hybrid, keyword_depth, keyword_weight, rrf_k
 
     def search(self, queries: list[str], exclude: tuple[str, ...] = (), pool: int = 0,
                course: str | None = None) -> list[tuple[Chunk, float]]:
-        """Candidates above the floor with their combined score, best first (no page cap).
+        """Candidates above the floor with their combined cosine, best first (no page cap).
         ``pool`` widens the nearest-neighbour pool per query (default ``candidate_k``)."""
         queries = list(dict.fromkeys(q.strip() for q in queries if q and q.strip()))
         if not queries:
@@ -92,20 +100,32 @@ class DenseRetriever:
             stores.append((self.courses.view(course, "learner"), self.course_boost))
         weights = np.array([2.0] + [1.0] * (len(queries) - 1), dtype=np.float32)
         scored: list[tuple[Chunk, float]] = []
+        keyword_rankings: list[list[str]] = []
         for store, boost in stores:
-            candidates = {c.id: c for hits in store.search(vectors, k) for c, _ in hits
-                          if not c.page.startswith(exclude) and _allowed(c, course)}
+            def keep(c: Chunk) -> bool:
+                return not c.page.startswith(exclude) and _allowed(c, course)
+
+            candidates = {c.id: c for hits in store.search(vectors, k) for c, _ in hits if keep(c)}
+            if self.hybrid:
+                # Keyword hits join the pool with their own cosine, so the floor judges them too.
+                keyword = store.lexical.top(" ".join(queries), self.keyword_depth, keep)
+                keyword_rankings.append([c.id for c in keyword])
+                candidates.update((c.id, c) for c in keyword)
             ids = list(candidates)
             scores = store.similarity(vectors, ids) @ weights / weights.sum() + boost
             scored += [(candidates[i], s) for i, s in zip(ids, scores.tolist(), strict=True)]
         scored.sort(key=lambda x: (-x[1], x[0].id))
+        scored = [(c, s) for c, s in scored if s >= self.score_floor]
+        if self.hybrid:
+            fused = rrf([[c.id for c, _ in scored], *keyword_rankings],
+                        [1.0] + [self.keyword_weight] * len(keyword_rankings), self.rrf_k)
+            scored.sort(key=lambda x: (-fused[x[0].id], x[0].id))
         pinned = self.pinned(queries, exclude)
         if pinned:
-            rest = [(c, s) for c, s in scored if c.id not in pinned and s >= self.score_floor]
             sims = self.store.similarity(vectors, pinned) @ weights / weights.sum()
-            by_id = {c.id: c for c in self.store.chunks if c.id in pinned}
-            return [(by_id[i], float(s)) for i, s in zip(pinned, sims.tolist(), strict=True)] + rest
-        return [(c, s) for c, s in scored if s >= self.score_floor]
+            return [(self.store.get(i), float(s)) for i, s in zip(pinned, sims.tolist(), strict=True)] + [
+                (c, s) for c, s in scored if c.id not in pinned]
+        return scored
 
     def pinned(self, queries: list[str], exclude: tuple[str, ...] = ()) -> list[str]:
         """Ids of the docs chunks named by the first traceback among ``queries`` (see ``inventory.py``)."""

@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import numpy as np
 
 from molly.errors import KnowledgeBaseError
 from molly.retrieval.embedder import Embedder
+from molly.retrieval.lexical import LexicalIndex
 from molly.schemas import Chunk
 
 FORMAT_VERSION = 1
@@ -75,6 +77,15 @@ class VectorStore:
     def has(self, chunk_id: str) -> bool:
         """True if a chunk with this id is stored."""
         return chunk_id in self._position
+
+    def get(self, chunk_id: str) -> Chunk:
+        """The stored chunk with this id (KeyError if none)."""
+        return self.chunks[self._position[chunk_id]]
+
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        """A BM25 index over these chunks, built on first use (the store's chunks never change)."""
+        return LexicalIndex(self.chunks)
 
     def search(self, vectors: np.ndarray, k: int) -> list[list[tuple[Chunk, float]]]:
         """Nearest chunks for each query vector (rows of ``vectors``)."""
