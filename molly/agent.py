@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import BaseMessage
 
-from molly.attribution import attribute
 from molly.codecheck import check_code, reproduce
 from molly.config import Settings
 from molly.courses import steering
@@ -26,24 +25,19 @@ from molly.errors import CourseError, InvalidQuestionError
 from molly.intent import is_vague, perceive
 from molly.leakguard import redact
 from molly.llm import UsageCounter, call_llm, stream_llm
-from molly.prompting import CANARY, format_passages, load_prompt, system_text, task_messages
+from molly.prompting import CANARY, format_passages, system_text, task_messages
 from molly.reflection import (
     cited_refs,
     deterministic_checks,
-    drop_failures,
-    drop_sentences,
-    numbered_sentences,
-    parse_verdict,
-    problems_text,
-    segments,
     trim_incomplete,
 )
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.retriever import Retriever
 from molly.safety import sanitize
 from molly.sandbox import PYTHON_VERSION, Sandbox
-from molly.schemas import Answer, Check, Citation, CourseProfile, Intent, IntentKind, Passage
+from molly.schemas import Answer, Check, Citation, Claim, CourseProfile, Intent, IntentKind, Passage
 from molly.tracebacks import exception_of
+from molly.verifier import reflect
 from molly.versions import stated_version, version_notes
 
 OFF_TOPIC_REPLY = ("I'm Molly, a tutor for learning Python, so I can only help with Python and programming "
@@ -176,7 +170,8 @@ class Tutor:
         intent = perceive(q, self.llm, counter, history)
         yield stage("intent", s)
 
-        def finish(text: str, passages: list[Passage], checks: list[Check], withheld: bool = False) -> Answer:
+        def finish(text: str, passages: list[Passage], checks: list[Check], withheld: bool = False,
+                   claims: list[Claim] | None = None) -> Answer:
             timings["total"] = round(time.perf_counter() - t0, 3)
             checks = [*early_checks, *checks]
             shown, removed = self._shown(text)
@@ -185,7 +180,9 @@ class Tutor:
                                          detail=f"removed {removed} line(s) repeating my instructions")]
                 if not shown.strip():
                     shown, withheld = WITHHELD_REPLY, True
-            return _answer(shown, intent, passages, checks, timings, counter, withheld)
+            # Claims are draft sentences: they pass the same guard before anyone sees them.
+            claims = [c.model_copy(update={"text": self._shown(c.text)[0]}) for c in claims or []]
+            return _answer(shown, intent, passages, checks, timings, counter, withheld, claims)
 
         if intent.kind is IntentKind.OFF_TOPIC:
             yield finish(OFF_TOPIC_REPLY, [], [Check(name="scope", passed=True, detail="off-topic: not answered")])
@@ -224,7 +221,8 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("checking", False, s - t0)
-        text, checks, withheld = self._reflect(messages, draft, passages, counter)
+        checked = reflect(self.llm, messages, draft, passages, counter, self.embedder)
+        text, checks, withheld = (WITHHELD_REPLY if checked.withheld else checked.text), checked.checks, checked.withheld
         if profile is not None and not withheld:
             text, course_checks = steering.apply(text, profile, intent.kind)
             checks += course_checks
@@ -232,7 +230,7 @@ class Tutor:
             text, ran = check_code(text, self.sandbox)
             checks += ran
         yield stage("reflect", s)
-        yield finish(text, passages, checks, withheld)
+        yield finish(text, passages, checks, withheld, checked.claims)
 
     def _reproduce(self, q: str) -> tuple[str, list[Check]]:
         """Run a snippet the learner pasted without a traceback; the question then carries what
@@ -251,42 +249,6 @@ class Tutor:
             note = f"When Molly ran this code on Python {PYTHON_VERSION}, it ran without an error{printed}"
             detail = f"your code ran without an error on Python {PYTHON_VERSION}"
         return f"{q}\n\n{note}", [Check(name="learner_code_ran", passed=True, detail=detail)]
-
-    def _reflect(self, messages: list[BaseMessage], draft: str, passages: list[Passage],
-                 counter: UsageCounter) -> tuple[str, list[Check], bool]:
-        first = deterministic_checks(draft, passages)
-        n = sum(1 for is_sentence, _ in segments(draft) if is_sentence)
-        checks: list[Check] = []
-        text = draft
-        if n:
-            ask = load_prompt("reflect").render(problems=problems_text(first), sentences=numbered_sentences(draft))[1]
-            # Same conversation as the draft, so the backend reuses its cached prefix.
-            reply = call_llm(self.llm, [*messages, AIMessage(draft), HumanMessage(ask)], counter, max_tokens=24)
-            verdict = parse_verdict(reply, n)
-            if not verdict.clear:
-                checks.append(Check(name="claims_supported", passed=False, detail="the check gave no clear verdict"))
-            elif verdict.supported:
-                checks.append(Check(name="claims_supported", passed=True, detail=f"all {n} sentences supported"))
-            else:
-                if len(verdict.unsupported) == n:
-                    checks.append(Check(name="claims_supported", passed=False, detail="no sentence was supported"))
-                    return WITHHELD_REPLY, checks + first, True
-                text = drop_sentences(draft, verdict.unsupported)
-                checks.append(Check(name="claims_supported", passed=True, detail=(
-                    f"removed {len(verdict.unsupported)} unsupported of {n} sentences "
-                    f"({', '.join(map(str, verdict.unsupported))})")))
-        if self.embedder is not None:
-            text, added = attribute(text, passages, self.embedder)
-            if added:
-                checks.append(Check(name="citations_attributed", passed=True,
-                                    detail=f"{added} uncited sentence(s) matched to their passage"))
-        final = deterministic_checks(text, passages)
-        if not all(c.passed for c in final if c.name != "cites_sources"):
-            text = drop_failures(text, passages)
-            checks.append(Check(name="dropped_failures", passed=True, detail="; ".join(
-                c.detail for c in final if not c.passed)))
-            final = deterministic_checks(text, passages)
-        return text, checks + final, False
 
     def plain_rag(self, question: str, exclude: tuple[str, ...] = (), *, use_docs: bool = True,
                   course: str | None = None) -> Answer:
@@ -357,10 +319,10 @@ def draft_messages(question: str, passages: list[Passage], guidance: str,
 
 
 def _answer(text: str, intent: Intent, passages: list[Passage], checks: list[Check], timings: dict[str, float],
-            counter: UsageCounter, withheld: bool) -> Answer:
+            counter: UsageCounter, withheld: bool, claims: list[Claim] | None = None) -> Answer:
     by_ref = {p.ref: p for p in passages}
     refs = [n for n in cited_refs(text) if n in by_ref] if not withheld else [p.ref for p in passages]
     citations = [Citation(id=n, title=by_ref[n].chunk.where, url=by_ref[n].chunk.url) for n in refs]
     return Answer(text=re.sub(r"\n{3,}", "\n\n", text).strip(), intent=intent, citations=citations,
-                  passages=passages, checks=checks, timings=timings, llm_calls=counter.calls,
+                  passages=passages, checks=checks, claims=claims or [], timings=timings, llm_calls=counter.calls,
                   prompt_tokens=counter.prompt_tokens, withheld=withheld)

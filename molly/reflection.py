@@ -17,7 +17,7 @@ from molly.schemas import Check, Passage
 
 _FENCE = re.compile(r"```([\w+-]*)[^\n]*\n(.*?)```", re.S)
 _INLINE = re.compile(r"`[^`\n]*`")
-_CITE = re.compile(r"(?<![\w\]\)'\"])\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+CITE = re.compile(r"(?<![\w\]\)'\"])\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 _NOT_PYTHON = {"bash", "sh", "shell", "console", "text", "txt", "output", "pycon-output", "json", "ini", "toml", "none"}
 CODE_REMOVED = "(A code example was removed here because it is not valid Python.)"
 
@@ -29,13 +29,13 @@ def prose(text: str) -> str:
 
 def has_citation(text: str) -> bool:
     """Whether the text cites any ``[n]``."""
-    return _CITE.search(text) is not None
+    return CITE.search(text) is not None
 
 
 def cited_refs(text: str) -> list[int]:
     """Citation numbers in order of first appearance, outside code."""
     seen: list[int] = []
-    for m in _CITE.finditer(prose(text)):
+    for m in CITE.finditer(prose(text)):
         for n in m.group(1).split(","):
             if int(n) not in seen:
                 seen.append(int(n))
@@ -143,12 +143,14 @@ def _split_prose(prose_text: str) -> list[tuple[bool, str]]:
     return out
 
 
-def numbered_sentences(text: str, head_words: int = 10) -> str:
+def numbered_sentences(text: str, head_words: int = 10, only: set[int] | None = None) -> str:
     """The prose sentences of an answer, numbered from 1, for the reflection prompt. Only the first
     ``head_words`` words of each are listed: the model has the whole answer just above, and on a
-    CPU every repeated token costs prompt time."""
+    CPU every repeated token costs prompt time. ``only`` keeps just those numbers."""
     lines = []
     for i, sentence in enumerate((p.strip() for is_s, p in segments(text) if is_s), 1):
+        if only is not None and i not in only:
+            continue
         words = sentence.split()
         lines.append(f"({i}) {' '.join(words[:head_words])}{' …' if len(words) > head_words else ''}")
     return "\n".join(lines)
@@ -210,5 +212,5 @@ def drop_failures(text: str, passages: list[Passage]) -> str:
 
     parts = re.split(r"(```.*?```|`[^`\n]*`)", text, flags=re.S)
     # a removed citation must not leave "word ." behind
-    return "".join(p if i % 2 else re.sub(r"[ \t]+([.,;:!?])", r"\1", _CITE.sub(keep_known, p))
+    return "".join(p if i % 2 else re.sub(r"[ \t]+([.,;:!?])", r"\1", CITE.sub(keep_known, p))
                    for i, p in enumerate(parts)).strip()

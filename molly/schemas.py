@@ -103,6 +103,16 @@ class Check(_Frozen):
     detail: str = ""
 
 
+class Claim(_Frozen):
+    """One prose sentence of the draft and what reflection found about it."""
+
+    text: str
+    cites: list[int] = Field(default_factory=list)
+    verdict: Literal["supported", "unsupported", "unchecked"]
+    reason: str = ""
+    shown: bool = Field(default=True, description="False when the sentence was removed from the answer.")
+
+
 class Answer(_Frozen):
     """What a turn returns to the learner, with its evidence and its cost."""
 
@@ -111,6 +121,7 @@ class Answer(_Frozen):
     citations: list[Citation] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list, description="The draft's sentences with their verdicts.")
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage, plus 'total'.")
     llm_calls: int = 0
     prompt_tokens: int = 0

@@ -69,19 +69,34 @@ def render_answer(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
+def render_claims(answer: Answer) -> str:
+    """Markdown list of the draft's sentences with their verdicts (removed ones say so). Claim
+    texts come guarded and sanitised from the tutor, like the answer; sanitised again here."""
+    mark = {"supported": "✓", "unsupported": "✗", "unchecked": "?"}
+    lines = []
+    for c in answer.claims:
+        words = c.text.split()
+        head = " ".join(words[:12]) + (" …" if len(words) > 12 else "")
+        state = "" if c.shown else "removed: "
+        lines.append(f"- {mark[c.verdict]} {state}“{_md_escape(sanitize(head))}” — {_md_escape(c.reason)}")
+    return "**How each sentence was checked**\n" + "\n".join(lines) if lines else ""
+
+
 def render_passages(answer: Answer) -> str:
-    """Markdown for the evidence panel: each passage used, with its link and score."""
+    """Markdown for the evidence panel: how each sentence was checked, then each passage used,
+    with its link and score."""
     if not answer.passages:
         return "_No documentation passages were used for this answer._"
+    claims = render_claims(answer)
     def head(p: Any) -> str:
         if p.chunk.source == "pydocs":
             return f"**[{p.ref}] [{_md_escape(p.chunk.title)}]({p.chunk.url})**"
         return f"**[{p.ref}] Course material: {_md_escape(p.chunk.where)}**"
 
-    return "\n\n".join(
+    return "\n\n".join([claims] * bool(claims) + [
         f"{head(p)} · similarity {p.score:.2f}\n\n"
         f"> {sanitize(_quote(p.chunk.text[:600])).replace(chr(10), chr(10) + '> ')}"
-        for p in answer.passages)
+        for p in answer.passages])
 
 
 def _quote(text: str) -> str:

@@ -28,16 +28,27 @@ def test_supported_draft_is_shown_with_citations(settings: Settings, hash_retrie
     answer = t.ask("How do I read a file line by line?")
     assert answer.text == "Loop over the file object [1]." and not answer.withheld
     assert answer.citations[0].url.startswith("https://docs.python.org/3.11/")
-    assert answer.llm_calls == 3 and answer.prompt_tokens > 0
+    # Its words are all in passage [1]: the rules accept it and the verdict call is skipped.
+    assert answer.llm_calls == 2 and answer.prompt_tokens > 0
+    assert [(c.verdict, c.reason, c.shown) for c in answer.claims] == [("supported", "its words are in [1]", True)]
     assert all(c.passed for c in answer.checks), answer.checks
     assert set(answer.timings) >= {"intent", "retrieve", "draft", "reflect", "total"}
+
+
+def test_a_claim_the_rules_cannot_decide_goes_to_the_llm_in_the_same_conversation(
+        settings: Settings, hash_retriever: DenseRetriever) -> None:
+    draft = "Iterate through each line with a for statement [1]."  # a paraphrase: its words are not in [1]
+    t, llm = tutor(settings, hash_retriever, [intent_json(), draft, "NONE"])
+    answer = t.ask("How do I read a file line by line?")
+    assert answer.text == draft and answer.llm_calls == 3
+    assert [(c.verdict, c.reason) for c in answer.claims] == [("supported", "supported by the passages")]
     intent_call, draft_call, reflect_call = llm.history
     assert reflect_call[: len(draft_call)] == draft_call  # reflection reuses the whole draft prefix
     assert intent_call[0] == draft_call[0]  # same system text ...
     q = "<question>\nHow do I read a file line by line?\n</question>"
     assert str(intent_call[1].content).startswith(q) and str(draft_call[1].content).startswith(q)  # ... and question
     assert '<passage id="1">' in str(draft_call[1].content)
-    assert "(1) Loop over the file object [1]." in str(reflect_call[-1].content)
+    assert "(1) Iterate through each line with a for statement [1]." in str(reflect_call[-1].content)
 
 
 def test_unsupported_sentences_are_removed(settings: Settings, hash_retriever: DenseRetriever) -> None:

@@ -57,6 +57,21 @@ def test_render_answer_lists_sources_and_checks(settings: Settings, hash_retriev
     assert "**Sources**" in md and "✓" in md
 
 
+def test_passage_panel_says_how_each_sentence_was_checked(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    from molly.fakes import ScriptedChatModel
+    from molly.ui import render_passages
+
+    intent = '{"kind": "howto", "knowledge_points": ["files"], "search_query": "read file lines"}'
+    draft = "You can loop over the file object [1]. Files are <b>magic</b> in a way the docs never say."
+    llm = ScriptedChatModel().enqueue([intent, draft, "2"])
+    answer = Tutor(settings, llm, hash_retriever).ask("How do I read a file line by line?")
+    panel = render_passages(answer)
+    assert "How each sentence was checked" in panel
+    assert "✓ “You can loop over the file object (1).” — its words are in (1)" in panel
+    assert "✗ removed: “Files are " in panel and "<b>" not in panel
+    assert "magic" not in answer.text
+
+
 def test_passage_panel_escapes_prose_html_but_not_code() -> None:
     from molly.ui import _quote
 

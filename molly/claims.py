@@ -1,0 +1,182 @@
+"""Claim-level checks: each prose sentence of a draft is a claim, checked against the passages.
+
+Deterministic, before the LLM's verdict:
+* a claim citing only passages that were not retrieved has no support (a wrong ``[n]`` beside a
+  right one is just dropped, later);
+* a quotation (``"..."`` of three words or more) must appear in the passage it cites (or, if the
+  sentence cites nothing, in some passage);
+* with an embedder, a claim whose words plainly come from another passage than the one it cites
+  is re-cited to that passage (a wrong citation fixed, not a claim removed).
+The LLM's verdict (``reflection.parse_verdict``) then marks the sentences it finds unsupported;
+``revise`` removes every unsupported claim. Not here: calling the LLM (``verifier.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from molly.reflection import CITE, cited_refs, drop_sentences, segments
+from molly.retrieval.embedder import Embedder
+from molly.schemas import Claim, Passage
+
+_QUOTE = re.compile(r"\"([^\"\n]+)\"|“([^”\n]+)”")
+MIN_QUOTE_WORDS = 3
+RECITE_MARGIN = 0.15  # the other passage must fit the sentence this much better (cosine) ...
+RECITE_FLOOR = 0.55  # ... and fit it well in absolute terms
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the deterministic pass found about one claim: a problem, support by its words, or a
+    better citation. A claim with neither a problem nor ``supported`` goes to the LLM."""
+
+    problem: str = ""
+    recite: tuple[int, int] | None = None  # (cited, better) passage numbers
+    supported: str = ""  # why the rules alone accept it
+
+
+_NEGATIONS = frozenset({"not", "no", "never", "cannot", "none", "nothing", "neither", "nor", "without"})
+_STOPWORDS = frozenset("a an the of to in on for and or is are be by with as it its this that which if at from "
+                       "can will may than then into also any all".split())
+WORDS_COVERED = 0.9  # share of a claim's content words found in its passage to accept it unasked
+SENTENCE_COVERED = 0.8  # ... and in one sentence of it, to compare their negations
+
+
+def _tokens(text: str) -> list[str]:
+    text = re.sub(r"n['’]t\b", " not", text.lower()).replace("cannot", "can not")
+    return re.findall(r"[a-z_][a-z0-9_]*|\d+", CITE.sub(" ", text))
+
+
+def _content(words: list[str]) -> set[str]:
+    return {w for w in words if w not in _STOPWORDS and w not in _NEGATIONS and len(w) > 1}
+
+
+def word_support(claim: str, passage: Passage) -> tuple[str, str]:
+    """(supported, problem) from the words alone: a claim whose content words are all in the
+    passage, with the same negations as the passage sentence it comes from, is supported; one
+    that copies a sentence but flips its negation says the opposite. ("", "") when undecided."""
+    words = _tokens(claim)
+    content = _content(words)
+    if len(content) < 3:
+        return "", ""
+    body = f"{passage.chunk.title}. {passage.chunk.text}"
+    sentences = [_tokens(s) for s in re.split(r"(?<=[.!?])\s+|\n+", body) if s.strip()]
+    best = max(sentences, key=lambda t: len(content & _content(t)), default=[])
+    negated = any(w in _NEGATIONS for w in words)
+    copied = bool(best) and len(content & _content(best)) >= SENTENCE_COVERED * len(content)
+    if copied and negated != any(w in _NEGATIONS for w in best):
+        return "", f"copies [{passage.ref}] but {'adds' if negated else 'drops'} a negation: it says the opposite"
+    if len(content & _content(_tokens(body))) >= WORDS_COVERED * len(content) and (copied or not negated):
+        return f"its words are in [{passage.ref}]", ""
+    return "", ""
+
+
+def claim_texts(text: str) -> list[str]:
+    """The prose sentences of an answer, in order (code blocks are not claims)."""
+    return [piece.strip() for is_sentence, piece in segments(text) if is_sentence]
+
+
+def _norm(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(re.sub(r"[^\w'\"]+", " ", text.lower()).split())
+
+
+def quote_problem(sentence: str, passages: list[Passage]) -> str:
+    """Why a quotation in the sentence is not in its cited passage(s); "" if every quote is there."""
+    by_ref = {p.ref: p for p in passages}
+    cited = [by_ref[n] for n in cited_refs(sentence) if n in by_ref] or passages
+    for m in _QUOTE.finditer(sentence):
+        quote = m.group(1) or m.group(2)
+        if len(quote.split()) < MIN_QUOTE_WORDS:
+            continue  # a string literal or a short phrase, not a quotation
+        if not any(_norm(quote) in _norm(f"{p.chunk.title}\n{p.chunk.text}") for p in cited):
+            where = ", ".join(f"[{p.ref}]" for p in cited) if cited is not passages else "any passage"
+            return f'quotes "{quote[:60]}", which is not in {where}'
+    return ""
+
+
+def find_problems(claims: list[str], passages: list[Passage], embedder: Embedder | None = None) -> list[Finding]:
+    """One finding per claim, from the deterministic checks above."""
+    by_ref = {p.ref: p for p in passages}
+    refs = set(by_ref)
+    findings = []
+    for sentence in claims:
+        cites = cited_refs(sentence)
+        unknown = [n for n in cites if n not in refs]
+        if unknown and len(unknown) == len(cites):  # with a real source beside it, only the bad [n] goes
+            findings.append(Finding(problem=f"cites [{', '.join(map(str, unknown))}], which was not retrieved"))
+        elif problem := quote_problem(sentence, passages):
+            findings.append(Finding(problem=problem))
+        elif len(known := [by_ref[n] for n in cites if n in by_ref]) == 1:
+            supported, problem = word_support(sentence, known[0])
+            findings.append(Finding(problem=problem, supported=supported))
+        else:
+            findings.append(Finding())
+    if embedder is None or len(passages) < 2:
+        return findings
+    todo = [i for i, (c, f) in enumerate(zip(claims, findings, strict=True))
+            if not f.problem and not f.supported and len(cited_refs(c)) == 1]
+    if not todo:
+        return findings
+    vecs = embedder.embed([CITE.sub("", claims[i]) for i in todo] + [p.chunk.embedding_text() for p in passages])
+    sims = vecs[: len(todo)] @ vecs[len(todo):].T
+    col = {p.ref: j for j, p in enumerate(passages)}
+    for row, i in enumerate(todo):
+        cited = cited_refs(claims[i])[0]
+        best = int(sims[row].argmax())
+        if (passages[best].ref != cited and sims[row, best] >= RECITE_FLOOR
+                and sims[row, best] - sims[row, col[cited]] >= RECITE_MARGIN):
+            findings[i] = Finding(recite=(cited, passages[best].ref))
+    return findings
+
+
+def verdicts(claims: list[str], findings: list[Finding], unsupported: tuple[int, ...] | None) -> list[Claim]:
+    """Claims with their verdicts: a deterministic problem first, then the LLM's list of
+    unsupported sentence numbers (1-based; None when the LLM gave no clear verdict)."""
+    out = []
+    for i, (sentence, finding) in enumerate(zip(claims, findings, strict=True), 1):
+        cites = cited_refs(sentence)
+        if finding.problem:
+            out.append(Claim(text=sentence, cites=cites, verdict="unsupported", reason=finding.problem))
+        elif finding.supported:
+            out.append(Claim(text=sentence, cites=cites, verdict="supported", reason=finding.supported))
+        elif unsupported is not None and i in unsupported:
+            out.append(Claim(text=sentence, cites=cites, verdict="unsupported",
+                             reason="the check found no support for it in the passages"))
+        elif unsupported is None:
+            out.append(Claim(text=sentence, cites=cites, verdict="unchecked", reason="the check gave no clear verdict"))
+        else:
+            reason = "supported by the passages"
+            if finding.recite:
+                a, b = finding.recite
+                reason = f"cited [{a}], but its words are from [{b}]: re-cited"
+                cites = [b]
+            out.append(Claim(text=sentence, cites=cites, verdict="supported", reason=reason))
+    return out
+
+
+def revise(text: str, claims: list[Claim], findings: list[Finding]) -> tuple[str, list[Claim]]:
+    """The answer without its unsupported claims and with re-cited ones fixed; the returned
+    claims say which were removed (``shown=False``)."""
+    pieces, i = [], 0
+    for is_sentence, piece in segments(text):
+        if is_sentence:
+            if findings[i].recite and claims[i].verdict == "supported":
+                piece = _recite(piece, *findings[i].recite)
+            i += 1
+        pieces.append(piece)
+    dropped = tuple(n for n, c in enumerate(claims, 1) if c.verdict == "unsupported")
+    shown = [c.model_copy(update={"shown": False}) if c.verdict == "unsupported" else c for c in claims]
+    return drop_sentences("".join(pieces), dropped), shown
+
+
+def _recite(sentence: str, old: int, new: int) -> str:
+    def swap(m: re.Match[str]) -> str:
+        nums = [new if int(n) == old else int(n) for n in m.group(1).split(",")]
+        return "[" + ", ".join(map(str, dict.fromkeys(nums))) + "]"
+
+    return CITE.sub(swap, sentence)
+
+
+__all__ = ["Finding", "claim_texts", "find_problems", "quote_problem", "revise", "verdicts"]

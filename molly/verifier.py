@@ -1,0 +1,84 @@
+"""The reflection stage as one function: claim checks, one LLM verdict, revision, final checks.
+
+Used by ``Tutor`` on every draft and by ``eval/benchmarks/seeded_faults.py`` on answers with
+planted faults, so the benchmark measures exactly what learners get. The LLM call continues the
+drafting conversation, so llama.cpp and vLLM reuse its cached prefix. Not here: running code
+(``codecheck.py``, after course steering).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+
+from molly.attribution import attribute
+from molly.claims import claim_texts, find_problems, revise, verdicts
+from molly.llm import UsageCounter, call_llm
+from molly.prompting import load_prompt
+from molly.reflection import deterministic_checks, drop_failures, numbered_sentences, parse_verdict, problems_text
+from molly.retrieval.embedder import Embedder
+from molly.schemas import Check, Claim, Passage
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """What reflection made of a draft: the text to show (if not withheld) and why."""
+
+    text: str
+    checks: list[Check] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    withheld: bool = False
+
+
+def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passages: list[Passage],
+            counter: UsageCounter, embedder: Embedder | None = None) -> Reflection:
+    """Check ``draft`` (written in reply to ``messages``) against ``passages``; one LLM call."""
+    first = deterministic_checks(draft, passages)
+    sentences = claim_texts(draft)
+    checks: list[Check] = []
+    claims: list[Claim] = []
+    text = draft
+    if sentences:
+        findings = find_problems(sentences, passages, embedder)
+        # The LLM judges only what the rules left open; when they decided everything, no call.
+        ask_about = {i for i, f in enumerate(findings, 1) if not f.problem and not f.supported}
+        unsupported: tuple[int, ...] | None = ()
+        if ask_about:
+            found = [f"sentence {i}: {f.problem}" for i, f in enumerate(findings, 1) if f.problem]
+            problems = " ".join(filter(None, [problems_text(first), f"Found: {'; '.join(found)}." if found else ""]))
+            ask = load_prompt("reflect").render(problems=problems,
+                                                sentences=numbered_sentences(draft, only=ask_about))[1]
+            reply = call_llm(llm, [*messages, AIMessage(draft), HumanMessage(ask)], counter, max_tokens=24)
+            verdict = parse_verdict(reply, len(sentences))
+            unsupported = tuple(n for n in verdict.unsupported if n in ask_about) if verdict.clear else None
+        claims = verdicts(sentences, findings, unsupported)
+        bad = [i for i, c in enumerate(claims, 1) if c.verdict == "unsupported"]
+        if unsupported is None and not bad:
+            checks.append(Check(name="claims_supported", passed=False, detail="the check gave no clear verdict"))
+        elif not bad:
+            checks.append(Check(name="claims_supported", passed=True, detail=f"all {len(sentences)} sentences supported"))
+        elif len(bad) == len(sentences):
+            checks.append(Check(name="claims_supported", passed=False, detail="no sentence was supported"))
+            return Reflection(draft, checks + first, [c.model_copy(update={"shown": False}) for c in claims], True)
+        else:
+            checks.append(Check(name="claims_supported", passed=True, detail=(
+                f"removed {len(bad)} unsupported of {len(sentences)} sentences ({', '.join(map(str, bad))})")))
+        recited = sum(1 for f, c in zip(findings, claims, strict=True) if f.recite and c.verdict == "supported")
+        if recited:
+            checks.append(Check(name="citations_matched", passed=True,
+                                detail=f"{recited} sentence(s) re-cited to the passage their words come from"))
+        text, claims = revise(draft, claims, findings)
+    if embedder is not None:
+        text, added = attribute(text, passages, embedder)
+        if added:
+            checks.append(Check(name="citations_attributed", passed=True,
+                                detail=f"{added} uncited sentence(s) matched to their passage"))
+    final = deterministic_checks(text, passages)
+    if not all(c.passed for c in final if c.name != "cites_sources"):
+        text = drop_failures(text, passages)
+        checks.append(Check(name="dropped_failures", passed=True, detail="; ".join(
+            c.detail for c in final if not c.passed)))
+        final = deterministic_checks(text, passages)
+    return Reflection(text, checks + final, claims)
