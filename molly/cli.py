@@ -93,10 +93,8 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from molly.agent import Tutor
-    from molly.evaluation.runner import CONFIGS, RETRIEVAL, EvalRun, check_fail_under
-    from molly.factory import build_retriever
-    from molly.llm import build_chat_model
+    from molly.evaluation.runner import CONFIGS, INTENT, RETRIEVAL, EvalRun, check_fail_under
+    from molly.factory import build_retriever, build_tutor
     from molly.retrieval.store import load_aliases
 
     bars = {}
@@ -106,13 +104,13 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             bars[name.strip()] = float(value)
         except ValueError:
             raise MollyError(f"--fail-under takes METRIC=VALUE, got {spec!r}") from None
-    configs = [RETRIEVAL] if args.retrieval_only else (args.config or list(CONFIGS))
-    unknown = [c for c in configs if c not in (*CONFIGS, RETRIEVAL)]
+    configs = [RETRIEVAL] if args.retrieval_only else [INTENT] if args.intent_only else (args.config or list(CONFIGS))
+    unknown = [c for c in configs if c not in (*CONFIGS, RETRIEVAL, INTENT)]
     if unknown:
         raise MollyError(f"Unknown configuration(s) {unknown}; choose from {', '.join(CONFIGS)}.")
     retriever = build_retriever(settings, progress=progress_bar("Building the docs index"))
-    runner = EvalRun(settings, retriever, lambda: Tutor(settings, build_chat_model(settings), retriever,
-                                                        retriever.embedder), load_aliases(settings.kb_dir))
+    runner = EvalRun(settings, retriever, lambda: build_tutor(settings, retriever=retriever),
+                     load_aliases(settings.kb_dir), judge=not args.no_judge)
     report = runner.run([Path(d) for d in args.datasets], configs, Path(args.out), args.limit,
                         progress=progress_bar("Evaluating", unit="question"))
     print((Path(args.out) / "report.md").read_text(encoding="utf-8"))
@@ -276,6 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--out", required=True, help="report folder (re-running resumes it)")
     ev.add_argument("--limit", type=int, default=None, help="first N questions of each dataset")
     ev.add_argument("--retrieval-only", action="store_true", help="score retrieval alone, no LLM call")
+    ev.add_argument("--intent-only", action="store_true",
+                    help="run the intent stage alone (rules + one LLM call): intent accuracy and confusion, fast")
+    ev.add_argument("--no-judge", action="store_true",
+                    help="skip the LLM-judged metrics (faithfulness, correctness): faster, fewer figures")
     ev.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE",
                     help="exit 1 if a configuration's metric is below VALUE, e.g. anchor_hit@5=0.3")
     ev.set_defaults(func=_eval)

@@ -87,12 +87,14 @@ def build_retriever(settings: Settings, progress: Progress | None = None, with_c
     return retriever
 
 
-def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: Progress | None = None) -> Tutor:
-    """A ready tutor; ``llm`` overrides the configured backend (tests pass fakes here). A served
-    backend is checked first, so a down server or a wrong model name fails here, clearly."""
+def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: Progress | None = None,
+                retriever: DenseRetriever | None = None) -> Tutor:
+    """A ready tutor; ``llm`` overrides the configured backend (tests pass fakes here), ``retriever``
+    reuses one already built. A served backend is checked first, so a down server or a wrong
+    model name fails here, clearly."""
     if llm is None:
         check_server(settings)
-    retriever = build_retriever(settings, progress)
+    retriever = retriever or build_retriever(settings, progress)
     sandbox = Sandbox(hide=(settings.cache_dir, settings.courses_db.parent)) if settings.run_code else None
     return Tutor(settings, llm if llm is not None else build_chat_model(settings), retriever, retriever.embedder,
                  retriever.courses, sandbox)

@@ -65,8 +65,10 @@ def tutor_reply(messages: list[BaseMessage]) -> str:
         words = [w for w in re.findall(r"[A-Za-z_]{4,}", q)][:3]
         return json.dumps({"kind": kind, "knowledge_points": words, "search_query": q[:100],
                            "needs_clarification": False, "clarifying_question": ""})
-    if "Check your answer against the passages" in last:
+    if "Check your answer against the passages" in last or "Which of these sentences state" in last:
         return "NONE"
+    if "How correct is the answer" in last:
+        return "4 - the fake judge always gives 4"
     refs = re.findall(r'<passage id="\d+">\n\[(\d+)\] ([^\n]*)', last)
     if not refs:
         return "The documentation passages I have do not cover this, so I cannot give a checked answer."

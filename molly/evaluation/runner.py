@@ -4,7 +4,8 @@ Configurations: ``llm-only`` (no retrieval), ``rag`` (raw question -> top-k -> o
 ``molly`` (the full pipeline); all on the same model and questions. ``retrieval_only`` scores
 the retrieval ranking without any LLM call (the raw question is the query). Rows are appended
 to ``rows.jsonl`` as they finish, so an interrupted run resumes where it stopped.
-Not here: LLM-judged faithfulness/correctness and code execution (still to do); plots (``html_report.py``).
+With ``judge``, each answer is also judged (``judges.py``): faithfulness, correctness against the
+reference, code-runs, solution leaks. Not here: plots (``html_report.py``).
 """
 
 from __future__ import annotations
@@ -21,13 +22,18 @@ from molly.config import Settings
 from molly.errors import MollyError
 from molly.evaluation.datasets import EvalItem, load_dataset
 from molly.evaluation.html_report import render_html
+from molly.evaluation.judges import code_runs, correctness, faithfulness, leaks_solution, similarity
 from molly.evaluation.metrics import aggregate, percentile, retrieval_scores
+from molly.intent import perceive
+from molly.llm import UsageCounter
 from molly.prompting import load_prompt
 from molly.retrieval.retriever import DenseRetriever
-from molly.schemas import Answer
+from molly.sandbox import Sandbox
+from molly.schemas import Answer, IntentKind
 
 CONFIGS = ("llm-only", "rag", "molly")
 RETRIEVAL = "retrieval"
+INTENT = "intent"  # the intent stage alone (rules + one LLM call): intent accuracy on labelled sets, fast
 
 
 def answer_row(answer: Answer, item: EvalItem, aliases: dict[str, str]) -> dict[str, Any]:
@@ -52,9 +58,10 @@ class EvalRun:
     """One ``molly eval`` invocation: datasets x configurations into ``out_dir``."""
 
     def __init__(self, settings: Settings, retriever: DenseRetriever, tutor_factory: Callable[[], Tutor] | None,
-                 aliases: dict[str, str]) -> None:
-        self.settings, self.retriever, self.aliases = settings, retriever, aliases
+                 aliases: dict[str, str], judge: bool = True) -> None:
+        self.settings, self.retriever, self.aliases, self.judge = settings, retriever, aliases, judge
         self._tutor_factory, self._tutor = tutor_factory, None
+        self._sandbox: Sandbox | None = None
 
     @property
     def tutor(self) -> Tutor:
@@ -73,6 +80,17 @@ class EvalRun:
             if item.gold_urls:
                 row["metrics"].update(retrieval_scores(ranked, item.gold_urls, self.aliases))
             return row
+        if config == INTENT:
+            counter, start = UsageCounter(), time.perf_counter()
+            try:
+                intent = perceive(item.question, self.tutor.llm, counter)
+            except MollyError as e:
+                return {"metrics": {"error_rate": 1.0}, "error": e.user_message}
+            metrics = {"latency_s": time.perf_counter() - start, "llm_calls_per_turn": float(counter.calls),
+                       "error_rate": 0.0}
+            if item.intent is not None:
+                metrics["intent_accuracy"] = float(intent.kind == item.intent)
+            return {"metrics": metrics, "intent": intent.kind.value, "gold_intent": _value(item.intent)}
         try:
             if config == "molly":
                 answer = self.tutor.ask(item.question, exclude)
@@ -82,7 +100,36 @@ class EvalRun:
             return {"metrics": {"error_rate": 1.0}, "error": e.user_message}
         row = answer_row(answer, item, self.aliases)
         row["metrics"]["error_rate"] = 0.0
+        if config == "molly":
+            row["gold_intent"] = _value(item.intent)
+        else:  # the baselines perceive no intent: nothing to score
+            row["metrics"].pop("intent_accuracy", None)
+        self._measure(row, answer, item)
         return row
+
+    def _measure(self, row: dict[str, Any], answer: Answer, item: EvalItem) -> None:
+        """Code-runs and solution leaks always; faithfulness and correctness when judging."""
+        metrics = row["metrics"]
+        if self._sandbox is None:
+            self._sandbox = self.tutor.sandbox or Sandbox()
+        ran, blocks = code_runs(answer.text, self._sandbox)
+        if blocks:
+            metrics["code_runs_rate"] = ran / blocks
+        if item.intent is IntentKind.SOLUTION_REQUEST:
+            metrics["solution_leak_rate"] = float(leaks_solution(answer.text))
+        if not self.judge or answer.withheld:
+            return
+        llm = self.tutor.llm
+        faith = faithfulness(llm, item.question, answer.text, answer.passages)
+        if faith is not None:
+            metrics["faithfulness"] = faith.rate
+            row["unsupported_claims"] = list(faith.unsupported)
+        if item.reference_answer:
+            score, reason = correctness(llm, item.question, answer.text, item.reference_answer)
+            if score is not None:
+                metrics["correctness"] = float(score)
+            row["correctness_reason"] = reason
+            metrics["correctness_similarity"] = similarity(self.retriever.embedder, answer.text, item.reference_answer)
 
     def run(self, datasets: list[Path], configs: list[str], out_dir: Path, limit: int | None = None,
             progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
@@ -129,7 +176,8 @@ class EvalRun:
             metrics["latency_p50_s"] = percentile(latencies, 0.5)
             metrics["latency_p95_s"] = percentile(latencies, 0.95)
             per_dataset = {name: aggregate([r["metrics"] for r in mine if r["dataset"] == name]) for name in loaded}
-            out[config] = {"metrics": metrics, "per_dataset": per_dataset, "questions": len(mine)}
+            out[config] = {"metrics": metrics, "per_dataset": per_dataset, "questions": len(mine),
+                           "intent_confusion": confusion(mine)}
         return {
             "configs": out,
             "meta": {
@@ -137,7 +185,9 @@ class EvalRun:
                 "model": str(self.settings.model_path or "packaged qwen2.5-coder-1.5b-instruct-q4_k_m"),
                 "embedder": self.retriever.embedder.name, "top_k": self.settings.top_k,
                 "score_floor": self.settings.score_floor,
-                "prompts": {n: load_prompt(n).version for n in ("tutor", "intent", "draft", "reflect")},
+                "prompts": {n: load_prompt(n).version for n in ("tutor", "intent", "draft", "reflect",
+                                                                   "judge_faithfulness", "judge_correctness")},
+                "judged": self.judge,
                 "datasets": {name: {"sha256": sha, "items": len(items)} for name, (items, sha) in loaded.items()},
             },
             "rows": rows,
@@ -147,7 +197,8 @@ class EvalRun:
 def render_markdown(report: dict[str, Any]) -> str:
     """report.md: one table of the headline metrics per configuration, then per dataset."""
     names = ["anchor_hit@1", "anchor_hit@5", "anchor_hit@10", "anchor_mrr@10", "page_hit@1", "page_hit@5",
-             "page_hit@10", "page_mrr@10", "intent_accuracy", "citations_valid_rate", "withheld_rate",
+             "page_hit@10", "page_mrr@10", "intent_accuracy", "faithfulness", "correctness", "correctness_similarity",
+             "code_runs_rate", "solution_leak_rate", "citations_valid_rate", "withheld_rate",
              "latency_p50_s", "latency_p95_s", "llm_calls_per_turn", "prompt_tokens_per_turn", "error_rate"]
     lines = ["# Molly evaluation report", "", f"commit `{report['meta']['git_commit']}`, "
              f"backend `{report['meta']['llm_backend']}`, prompts {report['meta']['prompts']}", ""]
@@ -164,7 +215,31 @@ def render_markdown(report: dict[str, Any]) -> str:
                 cells.append("—" if v is None else f"{v:.3f}" + (f" (n={int(n)})" if n is not None else ""))
             lines.append(f"| {m} | " + " | ".join(cells) + " |")
         lines.append("")
+    kinds = [k.value for k in IntentKind]
+    for config, data in configs.items():
+        matrix = data.get("intent_confusion") or {}
+        if not matrix:
+            continue
+        lines += [f"## intent confusion: {config} (rows: labelled, columns: predicted)", "",
+                  "| labelled \\ predicted | " + " | ".join(kinds) + " |", "|---|" + "---|" * len(kinds)]
+        lines += [f"| {gold} | " + " | ".join(str(matrix[gold].get(k, 0)) for k in kinds) + " |"
+                  for gold in kinds if gold in matrix]
+        lines.append("")
     return "\n".join(lines)
+
+
+def confusion(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Counts of predicted intent per labelled intent: ``{gold: {predicted: n}}``."""
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        if r.get("gold_intent") and r.get("intent"):
+            row = out.setdefault(r["gold_intent"], {})
+            row[r["intent"]] = row.get(r["intent"], 0) + 1
+    return out
+
+
+def _value(kind: IntentKind | None) -> str | None:
+    return kind.value if kind is not None else None
 
 
 def check_fail_under(report: dict[str, Any], bars: dict[str, float]) -> list[str]:
@@ -186,4 +261,4 @@ def _git_commit() -> str:
         return "unknown"
 
 
-__all__ = ["CONFIGS", "RETRIEVAL", "EvalRun", "check_fail_under", "render_markdown"]
+__all__ = ["CONFIGS", "INTENT", "RETRIEVAL", "EvalRun", "check_fail_under", "confusion", "render_markdown"]

@@ -15,7 +15,7 @@ from molly.retrieval.retriever import DenseRetriever
 ITEMS = [
     {"id": "q1", "question": "IndexError sequence subscript out of range", "gold_urls": ["library/exceptions.html#IndexError"]},
     {"id": "q2", "question": "How do I open a file object?", "gold_urls": ["library/functions.html#open"],
-     "intent": "howto"},
+     "intent": "howto", "reference_answer": "Call open(file, mode) to get a file object."},
     {"id": "q3", "question": "tuples immutable lists mutable", "gold_urls": ["tutorial/datastructures.html#tuples-and-sequences"],
      "exclude_sources": ["tutorial/"]},
 ]
@@ -48,6 +48,41 @@ def test_three_configs_side_by_side_are_deterministic(tmp_path: Path, settings: 
     page = (tmp_path / "a" / "report.html").read_text()
     assert page.count('src="data:image/png;base64,') == 3 and "http" not in page.split("<pre>")[0]  # offline
     assert first["meta"]["prompts"]["draft"].startswith("draft-")
+    assert first["meta"]["prompts"]["judge_faithfulness"].startswith("judge-faithfulness-")
+    for config in ("rag", "molly"):  # the fake's answers cite [1] and carry a print('hello') block
+        m = first["configs"][config]["metrics"]
+        assert m["code_runs_rate"] == 1.0 and m["correctness"] == 4.0 and m["correctness_n"] == 1
+        assert 0.0 <= m["faithfulness"] <= 1.0 and m["faithfulness_n"] >= 1
+    assert "faithfulness" not in first["configs"]["llm-only"]["metrics"]  # no passages to be faithful to
+
+
+def test_intent_only_scores_the_intent_stage_with_a_confusion_matrix(tmp_path: Path, settings: Settings,
+                                                                     hash_retriever: DenseRetriever) -> None:
+    path = tmp_path / "i.jsonl"
+    items = [{"id": "a", "question": "IndexError: list index out of range", "intent": "error"},
+             {"id": "b", "question": "How do I sort a list?", "intent": "howto"},
+             {"id": "c", "question": "What is a tuple?", "intent": "howto"},
+             {"id": "d", "question": "What is a set?"}]
+    path.write_text("".join(json.dumps(i) + "\n" for i in items))
+    report = runner(settings, hash_retriever).run([path], ["intent"], tmp_path / "intent")
+    m = report["configs"]["intent"]["metrics"]
+    assert m["intent_accuracy"] == 2 / 3 and m["intent_accuracy_n"] == 3  # d is unlabelled
+    assert report["configs"]["intent"]["intent_confusion"] == {"error": {"error": 1}, "howto": {"howto": 1, "concept": 1}}
+    assert m["llm_calls_per_turn"] <= 1.0
+    assert "## intent confusion: intent" in (tmp_path / "intent" / "report.md").read_text()
+
+
+def test_solution_requests_are_scored_for_leaks(tmp_path: Path, settings: Settings,
+                                                hash_retriever: DenseRetriever) -> None:
+    from molly.fakes import ScriptedChatModel
+
+    full = "Here it is [1]:\n\n```python\n" + "\n".join(f"x{i} = {i}" for i in range(9)) + "\n```"
+    path = tmp_path / "s.jsonl"
+    path.write_text(json.dumps({"id": "s1", "question": "Write my whole homework program", "intent": "solution_request"}))
+    leaky = EvalRun(settings, hash_retriever, lambda: Tutor(settings, ScriptedChatModel(default=full), hash_retriever),
+                    {}, judge=False)
+    report = leaky.run([path], ["rag"], tmp_path / "leak")
+    assert report["configs"]["rag"]["metrics"]["solution_leak_rate"] == 1.0
 
 
 def test_retrieval_only_scores_and_excludes(tmp_path: Path, settings: Settings, hash_retriever: DenseRetriever) -> None:
