@@ -16,21 +16,17 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
-from molly.codecheck import check_code, reproduce
+from molly.codecheck import Fixer, check_code, reproduce
 from molly.config import Settings
 from molly.courses import steering
 from molly.errors import CourseError, InvalidQuestionError
 from molly.intent import is_vague, perceive
 from molly.leakguard import redact
 from molly.llm import UsageCounter, call_llm, stream_llm
-from molly.prompting import CANARY, format_passages, system_text, task_messages
-from molly.reflection import (
-    cited_refs,
-    deterministic_checks,
-    trim_incomplete,
-)
+from molly.prompting import CANARY, format_passages, load_prompt, system_text, task_messages
+from molly.reflection import cited_refs, deterministic_checks, python_blocks, trim_incomplete
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.retriever import Retriever
 from molly.safety import sanitize
@@ -45,6 +41,7 @@ OFF_TOPIC_REPLY = ("I'm Molly, a tutor for learning Python, so I can only help w
 WITHHELD_REPLY = ("I couldn't check an answer against the Python documentation, so I won't guess. "
                   "The passages below look relevant; they may help, and you can ask me about them.")
 DRAFT_REFRESH_S = 0.5  # how often the draft being written is re-shown
+MAX_LLM_CALLS = 3  # per turn: intent, draft, verdict; a code revision only uses a call the turn saved
 GUIDANCE = {
     IntentKind.ERROR: "Explain what the error means, its likely cause here, and how to fix it.",
     IntentKind.CODE_REVIEW: "Give two or three specific, kind suggestions about the learner's code.",
@@ -227,10 +224,23 @@ class Tutor:
             text, course_checks = steering.apply(text, profile, intent.kind)
             checks += course_checks
         if self.sandbox is not None and not withheld:  # last, so only code the learner will see is run
-            text, ran = check_code(text, self.sandbox)
+            text, ran = check_code(text, self.sandbox, self._fixer(messages, draft, counter))
             checks += ran
         yield stage("reflect", s)
         yield finish(text, passages, checks, withheld, checked.claims)
+
+    def _fixer(self, messages: list[BaseMessage], draft: str, counter: UsageCounter) -> Fixer:
+        """Revise a failing block given its real error, in the draft's conversation (cached prefix),
+        while the turn is under ``MAX_LLM_CALLS``; otherwise the block is removed with its error."""
+        def fix(code: str, error: str) -> str | None:
+            if counter.calls >= MAX_LLM_CALLS:
+                return None
+            ask = load_prompt("fix_code").render(code=code, error=error)[1]
+            reply = call_llm(self.llm, [*messages, AIMessage(draft), HumanMessage(ask)], counter, max_tokens=300)
+            blocks = python_blocks(reply)
+            return blocks[0][1] if blocks else None
+
+        return fix
 
     def _reproduce(self, q: str) -> tuple[str, list[Check]]:
         """Run a snippet the learner pasted without a traceback; the question then carries what

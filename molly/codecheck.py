@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from molly.reflection import python_blocks, repl_to_source
@@ -27,8 +28,13 @@ _FRAGMENT = ("NameError", "FileNotFoundError", "ModuleNotFoundError", "ImportErr
 _PRINT_COMMENT = re.compile(r"^(print\(.*\))(\s*#\s*)(.+?)\s*$")
 
 
-def check_code(text: str, sandbox: Sandbox) -> tuple[str, list[Check]]:
-    """The answer with failing blocks replaced and output comments corrected; one check per block run."""
+Fixer = Callable[[str, str], "str | None"]  # (code, real error) -> corrected code, or None
+
+
+def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None) -> tuple[str, list[Check]]:
+    """The answer with failing blocks replaced and output comments corrected; one check per block run.
+    With ``fix``, a failing block is first offered for revision with its real error; the revision
+    replaces it only if it parses and runs without an error."""
     checks: list[Check] = []
     prose = re.sub(r"```.*?```", "", text, flags=re.S)
     for n, (block, code) in enumerate(python_blocks(text), start=1):
@@ -57,11 +63,31 @@ def check_code(text: str, sandbox: Sandbox) -> tuple[str, list[Check]]:
                                 detail=f"not run to the end on {where}: a fragment ({error})"))
         elif kind and re.search(rf"\b{re.escape(kind)}\b", prose):
             checks.append(Check(name=f"code_ran_{n}", passed=True, detail=f"raises {kind} on {where}, as the answer says"))
+        elif fix is not None and (fixed := _revised(code, error, sandbox, fix)) is not None:
+            text = text.replace(block, block.replace(code, fixed), 1)
+            checks.append(Check(name=f"code_ran_{n}", passed=True, detail=(
+                f"failed on {where}: {error}; revised with that error, and the revision ran")))
         else:
             note = f"*(An example was removed: run on Python {PYTHON_VERSION} it failed with `{error}`.)*"
             text = text.replace(block, note, 1)
             checks.append(Check(name=f"code_ran_{n}", passed=False, detail=f"failed on {where}: {error}; removed"))
     return text, checks
+
+
+def _revised(code: str, error: str, sandbox: Sandbox, fix: Fixer) -> str | None:
+    """The fixer's version of a failing block, if it parses and runs cleanly; else None."""
+    new = fix(code, error)
+    if not new or new.strip() == code.strip():
+        return None
+    try:
+        ast.parse(new)
+    except (SyntaxError, ValueError):
+        return None
+    result = sandbox.run(new)
+    if not result.ok:
+        return None
+    new = _fix_output_comments(new.rstrip("\n"), result.stdout)
+    return new + "\n" if code.endswith("\n") else new  # the closing fence stays on its own line
 
 
 def _fix_output_comments(code: str, stdout: str) -> str:

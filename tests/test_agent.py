@@ -205,6 +205,27 @@ def test_a_learners_snippet_is_run_and_its_real_traceback_used(settings: Setting
     assert ran and "IndexError" in ran[0].detail
 
 
+def test_a_failing_example_is_revised_only_with_a_call_the_turn_saved(settings: Settings,
+                                                                      hash_retriever: DenseRetriever) -> None:
+    from molly.sandbox import Sandbox
+
+    draft = "You can loop over the file object [1].\n\n```python\nlines = ['a']\nprint(lines[1])\n```"
+    fixed = "```python\nlines = ['a']\nprint(lines[0])\n```"
+    # The sentence is accepted by its words (no verdict call), so the turn has a call left for the fix.
+    t, llm = tutor(settings, hash_retriever, [intent_json(), draft, fixed])
+    t.sandbox = Sandbox()
+    answer = t.ask("How do I read a file line by line?")
+    assert "print(lines[0])" in answer.text and answer.llm_calls == 3
+    assert "IndexError: list index out of range" in str(llm.history[-1][-1].content)
+    assert llm.history[-1][: len(llm.history[1])] == llm.history[1]  # the draft's conversation, cached prefix
+    # With the verdict call made, the third call is spent: the block is removed with its error.
+    paraphrase = draft.replace("You can loop over the file object [1].", "Iterate through each line with a for statement [1].")
+    t, llm = tutor(settings, hash_retriever, [intent_json(), paraphrase, "NONE"])
+    t.sandbox = Sandbox()
+    answer = t.ask("How do I read a file line by line?")
+    assert "lines[1]" not in answer.text and "IndexError" in answer.text and answer.llm_calls == 3
+
+
 def test_a_snippet_that_runs_cleanly_is_said_to(settings: Settings, hash_retriever: DenseRetriever) -> None:
     from molly.sandbox import Sandbox
 

@@ -27,6 +27,23 @@ def test_a_block_that_raises_is_removed_with_the_real_error(sandbox: Sandbox) ->
     assert not checks[0].passed
 
 
+def test_a_failing_block_is_revised_with_its_real_error_when_the_revision_runs(sandbox: Sandbox) -> None:
+    text = "Get the last item [1].\n\n```python\nitems = [1, 2, 3]\nprint(items[3])  # 3\n```"
+    seen: list[tuple[str, str]] = []
+
+    def fix(code: str, error: str) -> str:
+        seen.append((code, error))
+        return "items = [1, 2, 3]\nprint(items[-1])  # 0"
+
+    fixed, checks = check_code(text, sandbox, fix)
+    assert seen == [("items = [1, 2, 3]\nprint(items[3])  # 3\n", "IndexError: list index out of range")]
+    assert "print(items[-1])  # 3\n```" in fixed and "items[3]" not in fixed  # and its comment corrected
+    assert checks[0].passed and "revised with that error" in checks[0].detail
+    for bad in ("print(items[9])", "print(", None):  # still failing, not Python, no answer: removed
+        out, checks = check_code(text, sandbox, lambda code, error, bad=bad: bad)
+        assert "IndexError: list index out of range" in out and "items[3]" not in out and not checks[0].passed
+
+
 def test_an_error_that_is_the_point_stays(sandbox: Sandbox) -> None:
     text = "Indexing past the end raises IndexError [1]:\n\n```python\nitems = [1]\nitems[5]\n```"
     fixed, checks = check_code(text, sandbox)
