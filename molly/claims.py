@@ -7,7 +7,8 @@ Deterministic, before the LLM's verdict:
   sentence cites nothing, in some passage);
 * with an embedder, a claim whose words plainly come from another passage than the one it cites
   is re-cited to that passage (a wrong citation fixed, not a claim removed).
-The LLM's verdict (``reflection.parse_verdict``) then marks the sentences it finds unsupported;
+Lead-ins ("For example:") are not claims and are never sent to the LLM. The LLM's verdict
+(``reflection.parse_verdict``) then marks the sentences it finds unsupported;
 ``revise`` removes every unsupported claim. Not here: calling the LLM (``verifier.py``).
 """
 
@@ -72,6 +73,11 @@ def word_support(claim: str, passage: Passage) -> tuple[str, str]:
     return "", ""
 
 
+def is_lead_in(sentence: str) -> bool:
+    """"For example:" and the like: text that introduces what follows and states nothing itself."""
+    return sentence.rstrip().endswith(":") and not cited_refs(sentence) and len(sentence.split()) <= 8
+
+
 def claim_texts(text: str) -> list[str]:
     """The prose sentences of an answer, in order (code blocks are not claims)."""
     return [piece.strip() for is_sentence, piece in segments(text) if is_sentence]
@@ -102,6 +108,9 @@ def find_problems(claims: list[str], passages: list[Passage], embedder: Embedder
     refs = set(by_ref)
     findings = []
     for sentence in claims:
+        if is_lead_in(sentence):
+            findings.append(Finding(supported="a lead-in, not a claim"))
+            continue
         cites = cited_refs(sentence)
         unknown = [n for n in cites if n not in refs]
         if unknown and len(unknown) == len(cites):  # with a real source beside it, only the bad [n] goes

@@ -80,6 +80,14 @@ def test_the_llm_is_asked_only_about_what_the_rules_left_open() -> None:
     assert decided.claims[0].reason == "its words are in [1]"  # no call: the fake would have raised
 
 
+def test_lead_ins_are_not_claims_and_never_reach_the_llm() -> None:
+    # Found by the seeded benchmark: the 1.5B judge called 22 of 120 clean "For example:" lines unsupported.
+    draft = "You can loop over the file object [1]. For example:\n\n```python\nprint(1)\n```"
+    result = reflect(ScriptedChatModel(), [], draft, PASSAGES, UsageCounter())  # no call: the fake would raise
+    assert [c.reason for c in result.claims] == ["its words are in [1]", "a lead-in, not a claim"]
+    assert "For example:" in result.text
+
+
 def test_claim_texts_skip_code() -> None:
     assert claim_texts("One [1].\n\n```python\nx = 1\n```\n\nTwo.") == ["One [1].", "Two."]
 

@@ -19,7 +19,7 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from molly.claims import claim_texts, find_problems
+from molly.claims import claim_texts, find_problems, is_lead_in
 from molly.llm import UsageCounter, call_llm
 from molly.prompting import escape_delimiters, format_passages, load_prompt
 from molly.reflection import parse_verdict, python_blocks, repl_to_source
@@ -28,6 +28,7 @@ from molly.sandbox import Sandbox
 from molly.schemas import Passage
 
 MIN_CLAIM_WORDS = 5
+REFERENCE_CHARS = 1500  # long FAQ references are cut: on a CPU every prompt token costs judge time
 LEAK_LINES = 8  # a block this long (code lines) hands over a whole program
 LEAK_DEF_LINES = 5  # ... or a def/class this long hands over a whole function
 
@@ -53,7 +54,7 @@ def _messages(prompt: str, **values: str) -> list[SystemMessage | HumanMessage]:
 def faithfulness(llm: BaseChatModel, question: str, text: str, passages: list[Passage],
                  counter: UsageCounter | None = None) -> Faithfulness | None:
     """The answer's claims judged against its passages; None without passages or claims."""
-    claims = [c for c in claim_texts(text) if len(c.split()) >= MIN_CLAIM_WORDS and not c.endswith(":")]
+    claims = [c for c in claim_texts(text) if len(c.split()) >= MIN_CLAIM_WORDS and not is_lead_in(c)]
     if not passages or not claims:
         return None
     findings = find_problems(claims, passages)
@@ -73,10 +74,15 @@ def correctness(llm: BaseChatModel, question: str, text: str, reference: str,
                 counter: UsageCounter | None = None) -> tuple[int | None, str]:
     """The judge's 1-5 score against the reference and its reason; (None, reply) if unreadable."""
     reply = call_llm(llm, _messages("judge_correctness", question=escape_delimiters(question),
-                                    reference=escape_delimiters(reference), answer=escape_delimiters(text)),
+                                    reference=escape_delimiters(_cut(reference, REFERENCE_CHARS)),
+                                    answer=escape_delimiters(text)),
                      counter or UsageCounter(), max_tokens=60).strip()
     m = re.match(r"\W*([1-5])\b\W*(.*)", reply, re.S)
     return (int(m.group(1)), m.group(2).strip()[:300]) if m else (None, reply[:300])
+
+
+def _cut(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + " …"
 
 
 def similarity(embedder: Embedder, text: str, reference: str) -> float:
