@@ -18,8 +18,18 @@ RRF_K = 10  # Cormack et al. (2009) use 60; 10 won on CoNaLa train (eval/benchma
 TITLE_REPEAT = 3
 
 
-def _tokens(texts: list[str]) -> list[list[str]]:
+def _bm25s():  # type: ignore[no-untyped-def]
+    import logging
+
     import bm25s
+
+    # bm25s sets its own logger to DEBUG, so "Building index from tokens" would reach the console.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+def _tokens(texts: list[str]) -> list[list[str]]:
+    bm25s = _bm25s()
 
     return bm25s.tokenize(texts, stopwords="en", return_ids=False, show_progress=False)  # type: ignore[no-any-return]
 
@@ -28,8 +38,7 @@ class LexicalIndex:
     """BM25 over a fixed list of chunks; ``top`` returns the best chunks for a query."""
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
-        import bm25s
-
+        bm25s = _bm25s()
         self.chunks = list(chunks)
         self._bm25 = bm25s.BM25()
         if self.chunks:
