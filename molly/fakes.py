@@ -67,8 +67,8 @@ def tutor_reply(messages: list[BaseMessage]) -> str:
                            "needs_clarification": False, "clarifying_question": ""})
     if "Check your answer against the passages" in last or "Which of these sentences state" in last:
         return "NONE"
-    if "How correct is the answer" in last:
-        return "4 - the fake judge always gives 4"
+    if "Compare the answer with the reference" in last:
+        return "REASON: the fake judge always gives 4\nSCORE: 4"
     refs = re.findall(r'<passage id="\d+">\n\[(\d+)\] ([^\n]*)', last)
     if not refs:
         return "The documentation passages I have do not cover this, so I cannot give a checked answer."

@@ -76,9 +76,14 @@ def correctness(llm: BaseChatModel, question: str, text: str, reference: str,
     reply = call_llm(llm, _messages("judge_correctness", question=escape_delimiters(question),
                                     reference=escape_delimiters(_cut(reference, REFERENCE_CHARS)),
                                     answer=escape_delimiters(text)),
-                     counter or UsageCounter(), max_tokens=60).strip()
-    m = re.match(r"\W*([1-5])\b\W*(.*)", reply, re.S)
-    return (int(m.group(1)), m.group(2).strip()[:300]) if m else (None, reply[:300])
+                     counter or UsageCounter(), max_tokens=100).strip()
+    # The 1.5B model writes "REASON: ... SCORE: n", "reason | n" or ends with the number.
+    m = (re.search(r"(?i)\bscore\b\W*([1-5])\b", reply) or re.search(r"\|\W*([1-5])\b", reply)
+         or re.search(r"\b([1-5])\W*$", reply))
+    if m is None:
+        return None, reply[:300]
+    reason = re.sub(r"(?i)^\W*reason\W*", "", reply[: m.start()]).strip(" |-:\n")
+    return int(m.group(1)), re.sub(r"(?i)\W*score\W*$", "", reason)[:300]
 
 
 def _cut(text: str, chars: int) -> str:

@@ -29,9 +29,10 @@ def test_correctness_reads_the_score_and_reason() -> None:
     def grade(reply: str) -> tuple[int | None, str]:
         return correctness(ScriptedChatModel().enqueue([reply]), "q", "a", "ref")
 
-    assert grade("4 - right, but does not mention with") == (4, "right, but does not mention with")
-    assert grade("**5**: complete") == (5, "complete")
-    assert grade("Score: great")[0] is None
+    assert grade("REASON: misses the with statement\nSCORE: 4") == (4, "misses the with statement")
+    assert grade("nothing | 5") == (5, "nothing")
+    assert grade("It leaves out close(). 3") == (3, "It leaves out close().")
+    assert grade("Score: great")[0] is None and grade("It gives a score of 1 to it.")[0] is None
 
 
 def test_code_runs_counts_blocks_as_shown() -> None:
