@@ -218,7 +218,7 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("checking", False, s - t0)
-        checked = reflect(self.llm, messages, draft, passages, counter, self.embedder)
+        checked = reflect(self.llm, messages, draft, passages, counter, self.embedder, self.settings.claim_rules)
         text, checks, withheld = (WITHHELD_REPLY if checked.withheld else checked.text), checked.checks, checked.withheld
         if profile is not None and not withheld:
             text, course_checks = steering.apply(text, profile, intent.kind)

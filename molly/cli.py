@@ -93,7 +93,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from molly.evaluation.runner import CONFIGS, INTENT, RETRIEVAL, EvalRun, check_fail_under
+    from molly.evaluation.runner import BASIC, CONFIGS, INTENT, RETRIEVAL, EvalRun, check_fail_under
     from molly.factory import build_retriever, build_tutor
     from molly.retrieval.store import load_aliases
 
@@ -105,9 +105,9 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         except ValueError:
             raise MollyError(f"--fail-under takes METRIC=VALUE, got {spec!r}") from None
     configs = [RETRIEVAL] if args.retrieval_only else [INTENT] if args.intent_only else (args.config or list(CONFIGS))
-    unknown = [c for c in configs if c not in (*CONFIGS, RETRIEVAL, INTENT)]
+    unknown = [c for c in configs if c not in (*CONFIGS, BASIC, RETRIEVAL, INTENT)]
     if unknown:
-        raise MollyError(f"Unknown configuration(s) {unknown}; choose from {', '.join(CONFIGS)}.")
+        raise MollyError(f"Unknown configuration(s) {unknown}; choose from {', '.join((*CONFIGS, BASIC))}.")
     retriever = build_retriever(settings, progress=progress_bar("Building the docs index"))
     runner = EvalRun(settings, retriever, lambda: build_tutor(settings, retriever=retriever),
                      load_aliases(settings.kb_dir), judge=not args.no_judge)
@@ -270,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     index.set_defaults(func=_index)
     ev = sub.add_parser("eval", help="measure configurations side by side on QA sets")
     ev.add_argument("datasets", nargs="+", help="JSONL datasets (see eval/datasets/README.md)")
-    ev.add_argument("--config", action="append", help="llm-only, rag or molly (repeatable; default: all three)")
+    ev.add_argument("--config", action="append", help="llm-only, rag, molly or molly-basic (molly without its verification layer); "
+                    "repeatable; default: the first three")
     ev.add_argument("--out", required=True, help="report folder (re-running resumes it)")
     ev.add_argument("--limit", type=int, default=None, help="first N questions of each dataset")
     ev.add_argument("--retrieval-only", action="store_true", help="score retrieval alone, no LLM call")

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
 
     # Checking code
     run_code: bool = Field(default=True, description="Run answers' Python blocks in the sandbox (molly/sandbox.py).")
+    claim_rules: bool = Field(default=True, description="Decide claims by rules (citations, quotes, negations, "
+                              "words covered) before the LLM verdict; off: the LLM judges every sentence.")
 
     # Input and output limits
     max_question_chars: int = Field(default=4000, gt=0)

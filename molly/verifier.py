@@ -14,7 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from molly.attribution import attribute
-from molly.claims import claim_texts, find_problems, revise, verdicts
+from molly.claims import Finding, claim_texts, find_problems, revise, verdicts
 from molly.llm import UsageCounter, call_llm
 from molly.prompting import load_prompt
 from molly.reflection import deterministic_checks, drop_failures, numbered_sentences, parse_verdict, problems_text
@@ -33,15 +33,16 @@ class Reflection:
 
 
 def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passages: list[Passage],
-            counter: UsageCounter, embedder: Embedder | None = None) -> Reflection:
-    """Check ``draft`` (written in reply to ``messages``) against ``passages``; one LLM call."""
+            counter: UsageCounter, embedder: Embedder | None = None, rules: bool = True) -> Reflection:
+    """Check ``draft`` (written in reply to ``messages``) against ``passages``; one LLM call.
+    Without ``rules`` the LLM judges every sentence (the claim rules of ``claims.py`` are skipped)."""
     first = deterministic_checks(draft, passages)
     sentences = claim_texts(draft)
     checks: list[Check] = []
     claims: list[Claim] = []
     text = draft
     if sentences:
-        findings = find_problems(sentences, passages, embedder)
+        findings = find_problems(sentences, passages, embedder) if rules else [Finding() for _ in sentences]
         # The LLM judges only what the rules left open; when they decided everything, no call.
         ask_about = {i for i, f in enumerate(findings, 1) if not f.problem and not f.supported}
         unsupported: tuple[int, ...] | None = ()

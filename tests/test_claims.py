@@ -80,6 +80,17 @@ def test_the_llm_is_asked_only_about_what_the_rules_left_open() -> None:
     assert decided.claims[0].reason == "its words are in [1]"  # no call: the fake would have raised
 
 
+def test_without_rules_the_llm_judges_every_sentence() -> None:
+    # molly-basic in `molly eval`: reflection as it was before the claim rules.
+    draft = "You can loop over the file object [1]. Files are read backwards [1]."
+    llm = ScriptedChatModel().enqueue(["2"])
+    result = reflect(llm, [], draft, PASSAGES, UsageCounter(), rules=False)
+    asked = str(llm.history[0][-1].content)
+    assert "(1) You can loop" in asked and "(2) Files" in asked
+    assert [c.verdict for c in result.claims] == ["supported", "unsupported"]
+    assert result.text == "You can loop over the file object [1]."
+
+
 def test_lead_ins_are_not_claims_and_never_reach_the_llm() -> None:
     # Found by the seeded benchmark: the 1.5B judge called 22 of 120 clean "For example:" lines unsupported.
     draft = "You can loop over the file object [1]. For example:\n\n```python\nprint(1)\n```"

@@ -1,7 +1,9 @@
 """Run QA sets through configurations side by side; resume; write report.json and report.md.
 
 Configurations: ``llm-only`` (no retrieval), ``rag`` (raw question -> top-k -> one answer),
-``molly`` (the full pipeline); all on the same model and questions. ``retrieval_only`` scores
+``molly`` (the full pipeline); all on the same model and questions. ``molly-basic`` (on request) is
+the full pipeline without its verification layer: dense retrieval alone, no traceback lookup, the
+LLM judging every sentence (no claim rules), no code run, so one run shows what that layer adds. ``retrieval_only`` scores
 the retrieval ranking without any LLM call (the raw question is the query). Rows are appended
 to ``rows.jsonl`` as they finish, so an interrupted run resumes where it stopped.
 With ``judge``, each answer is also judged (``judges.py``): faithfulness, correctness against the
@@ -10,6 +12,7 @@ reference, code-runs, solution leaks. Not here: plots (``html_report.py``).
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import time
@@ -31,7 +34,10 @@ from molly.retrieval.retriever import DenseRetriever
 from molly.sandbox import Sandbox
 from molly.schemas import Answer, IntentKind
 
-CONFIGS = ("llm-only", "rag", "molly")
+CONFIGS = ("llm-only", "rag", "molly")  # the default set
+BASIC = "molly-basic"
+# What molly-basic turns off: each switch is a user setting too.
+BASIC_SETTINGS = {"hybrid_retrieval": False, "traceback_lookup": False, "claim_rules": False, "run_code": False}
 RETRIEVAL = "retrieval"
 INTENT = "intent"  # the intent stage alone (rules + one LLM call): intent accuracy on labelled sets, fast
 
@@ -62,6 +68,7 @@ class EvalRun:
         self.settings, self.retriever, self.aliases, self.judge = settings, retriever, aliases, judge
         self._tutor_factory, self._tutor = tutor_factory, None
         self._sandbox: Sandbox | None = None
+        self._basic: Tutor | None = None
 
     @property
     def tutor(self) -> Tutor:
@@ -70,6 +77,16 @@ class EvalRun:
                 raise MollyError("This evaluation needs an LLM, but none is configured.")
             self._tutor = self._tutor_factory()
         return self._tutor
+
+    @property
+    def basic_tutor(self) -> Tutor:
+        """``molly-basic``: the same model, embedder and index with ``BASIC_SETTINGS`` applied."""
+        if self._basic is None:
+            tutor, settings = self.tutor, self.settings.model_copy(update=BASIC_SETTINGS)
+            retriever = copy.copy(self.retriever)
+            retriever.hybrid, retriever.inventory = False, None
+            self._basic = Tutor(settings, tutor.llm, retriever, tutor.embedder, tutor.courses, sandbox=None)
+        return self._basic
 
     def run_item(self, config: str, item: EvalItem) -> dict[str, Any]:
         exclude = tuple(item.exclude_sources)
@@ -92,15 +109,15 @@ class EvalRun:
                 metrics["intent_accuracy"] = float(intent.kind == item.intent)
             return {"metrics": metrics, "intent": intent.kind.value, "gold_intent": _value(item.intent)}
         try:
-            if config == "molly":
-                answer = self.tutor.ask(item.question, exclude)
+            if config in ("molly", BASIC):
+                answer = (self.tutor if config == "molly" else self.basic_tutor).ask(item.question, exclude)
             else:
                 answer = self.tutor.plain_rag(item.question, exclude, use_docs=config == "rag")
         except MollyError as e:
             return {"metrics": {"error_rate": 1.0}, "error": e.user_message}
         row = answer_row(answer, item, self.aliases)
         row["metrics"]["error_rate"] = 0.0
-        if config == "molly":
+        if config in ("molly", BASIC):
             row["gold_intent"] = _value(item.intent)
         else:  # the baselines perceive no intent: nothing to score
             row["metrics"].pop("intent_accuracy", None)
@@ -261,4 +278,4 @@ def _git_commit() -> str:
         return "unknown"
 
 
-__all__ = ["CONFIGS", "INTENT", "RETRIEVAL", "EvalRun", "check_fail_under", "confusion", "render_markdown"]
+__all__ = ["BASIC", "BASIC_SETTINGS", "CONFIGS", "INTENT", "RETRIEVAL", "EvalRun", "check_fail_under", "confusion", "render_markdown"]

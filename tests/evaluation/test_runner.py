@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
 from molly.agent import Tutor
 from molly.config import Settings
 from molly.evaluation.datasets import load_dataset
-from molly.evaluation.runner import EvalRun, check_fail_under
+from molly.evaluation.runner import BASIC, EvalRun, check_fail_under
+from molly.factory import build_tutor
 from molly.fakes import TutorFakeChatModel
 from molly.retrieval.retriever import DenseRetriever
 
@@ -54,6 +56,22 @@ def test_three_configs_side_by_side_are_deterministic(tmp_path: Path, settings: 
         assert m["code_runs_rate"] == 1.0 and m["correctness"] == 4.0 and m["correctness_n"] == 1
         assert 0.0 <= m["faithfulness"] <= 1.0 and m["faithfulness_n"] >= 1
     assert "faithfulness" not in first["configs"]["llm-only"]["metrics"]  # no passages to be faithful to
+
+
+def test_molly_basic_is_molly_without_its_verification_layer(tmp_path: Path, settings: Settings,
+                                                            hash_retriever: DenseRetriever) -> None:
+    hybrid = copy.copy(hash_retriever)
+    hybrid.hybrid = True
+    run = EvalRun(settings, hybrid, lambda: build_tutor(settings, TutorFakeChatModel(), retriever=hybrid), {})
+    report = run.run([dataset(tmp_path)], ["molly", BASIC], tmp_path / "basic")
+    basic, full = run.basic_tutor, run.tutor
+    assert basic.llm is full.llm and basic.embedder is full.embedder  # same model and index
+    assert full.sandbox is not None and basic.sandbox is None
+    assert hybrid.hybrid is True and basic.retriever.hybrid is False  # a copy, the tutor's untouched
+    assert basic.retriever.inventory is None and basic.settings.claim_rules is False
+    for config in ("molly", BASIC):  # both measured the same way: code run by the judge's sandbox
+        m = report["configs"][config]["metrics"]
+        assert m["code_runs_rate"] == 1.0 and m["intent_accuracy_n"] == 1 and m["faithfulness_n"] >= 1
 
 
 def test_intent_only_scores_the_intent_stage_with_a_confusion_matrix(tmp_path: Path, settings: Settings,
