@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from molly.config import Settings
+from molly.evaluation.rowlog import RowLog
 from molly.evaluation.seeded import check_item, load_seeded, summarize
 from molly.factory import build_chat_model, build_embedder
 from molly.fakes import ScriptedChatModel
@@ -39,26 +40,18 @@ def main() -> None:
     items = load_seeded(ROOT / "eval" / "datasets" / "seeded_answers.jsonl")[: args.limit]
     llm = ScriptedChatModel(default="NONE") if args.rules_only else build_chat_model(settings)
     embedder, sandbox = build_embedder(settings), Sandbox()
-    done = {}
-    if rows_path.exists():
-        for line in rows_path.read_text(encoding="utf-8").splitlines():
-            try:
-                row = json.loads(line)
-            except ValueError:
-                continue  # cut short by an interrupt: run it again
-            done[row["id"]] = row
+    log = RowLog(rows_path, key=lambda r: r["id"])
     start = time.perf_counter()
-    with rows_path.open("a", encoding="utf-8") as sink:
+    with log:
         for n, item in enumerate(items, 1):
-            if item["id"] not in done:
+            if item["id"] not in log.done:
                 t = time.perf_counter()
                 row = check_item(item, chunks, llm, embedder, sandbox, settings.passage_token_budget)
                 row["seconds"] = round(time.perf_counter() - t, 2)
-                sink.write(json.dumps(row) + "\n")
-                sink.flush()
-                done[item["id"]] = row
+                log.add(row)
                 print(f"[{n}/{len(items)}] {row['fault']:17s} flagged={row['flagged']!s:5s} by={row['by']} "
                       f"{row['seconds']} s", flush=True)
+    done = log.done
     rows = [done[i["id"]] for i in items]
     summary = {"judge": "none (rules only)" if args.rules_only else "embedded qwen2.5-coder-1.5b-instruct q4_k_m",
                **summarize(rows), "seconds": round(time.perf_counter() - start, 1)}

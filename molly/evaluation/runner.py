@@ -1,11 +1,11 @@
 """Run QA sets through configurations side by side; resume; write report.json and report.md.
 
 Configurations: ``llm-only`` (no retrieval), ``rag`` (raw question -> top-k -> one answer),
-``molly`` (the full pipeline); all on the same model and questions. ``molly-basic`` (on request) is
-the full pipeline without its verification layer: dense retrieval alone, no traceback lookup, the
-LLM judging every sentence (no claim rules), no code run, so one run shows what that layer adds. ``retrieval_only`` scores
-the retrieval ranking without any LLM call (the raw question is the query). Rows are appended
-to ``rows.jsonl`` as they finish, so an interrupted run resumes where it stopped.
+``molly`` (the full pipeline); all on the same model and questions. ``molly-basic`` (on request)
+is the full pipeline without its verification layer: dense retrieval alone, no traceback lookup,
+the LLM judging every sentence (no claim rules), no code run; so one run shows what that layer
+adds. ``retrieval_only`` scores the retrieval ranking without any LLM call (the raw question is the query). Rows are appended
+to ``rows.jsonl`` as they finish (``rowlog.py``), so an interrupted run resumes where it stopped.
 With ``judge``, each answer is also judged (``judges.py``): faithfulness, correctness against the
 reference, code-runs, solution leaks. Not here: plots (``html_report.py``).
 """
@@ -27,6 +27,7 @@ from molly.evaluation.datasets import EvalItem, load_dataset
 from molly.evaluation.html_report import render_html
 from molly.evaluation.judges import code_runs, correctness, faithfulness, leaks_solution, similarity
 from molly.evaluation.metrics import aggregate, percentile, retrieval_scores
+from molly.evaluation.rowlog import RowLog
 from molly.intent import perceive
 from molly.llm import UsageCounter
 from molly.prompting import load_prompt
@@ -152,29 +153,16 @@ class EvalRun:
             progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
         """Run (or resume) everything and write the reports; returns report.json's content."""
         out_dir.mkdir(parents=True, exist_ok=True)
-        rows_path = out_dir / "rows.jsonl"
-        done: dict[tuple[str, str, str], dict[str, Any]] = {}
-        if rows_path.exists():
-            for line in rows_path.read_text(encoding="utf-8").splitlines():
-                try:
-                    r = json.loads(line)
-                except ValueError:
-                    continue  # a line cut short by an interrupt: that item runs again
-                done[(r["config"], r["dataset"], r["id"])] = r
+        log = RowLog(out_dir / "rows.jsonl", key=lambda r: (r["config"], r["dataset"], r["id"]))
         loaded = {p.stem: load_dataset(p) for p in datasets}
         todo = [(c, name, item) for name, (items, _) in loaded.items() for item in items[:limit] for c in configs]
-        finished = 0
-        with rows_path.open("a", encoding="utf-8") as sink:
-            for config, name, item in todo:
-                key = (config, name, item.id)
-                if key not in done:
-                    row = {"config": config, "dataset": name, "id": item.id, **self.run_item(config, item)}
-                    sink.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    sink.flush()
-                    done[key] = row
-                finished += 1
+        with log:
+            for finished, (config, name, item) in enumerate(todo, 1):
+                if (config, name, item.id) not in log.done:
+                    log.add({"config": config, "dataset": name, "id": item.id, **self.run_item(config, item)})
                 if progress:
                     progress(finished, len(todo))
+        done = log.done
         keys = {(c, n, i.id) for c, n, i in todo}
         report = self._report([done[k] for k in sorted(keys)], configs, loaded)
         (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -9,6 +9,7 @@ from pathlib import Path
 from molly.agent import Tutor
 from molly.config import Settings
 from molly.evaluation.datasets import load_dataset
+from molly.evaluation.rowlog import RowLog
 from molly.evaluation.runner import BASIC, EvalRun, check_fail_under
 from molly.factory import build_tutor
 from molly.fakes import TutorFakeChatModel
@@ -141,3 +142,13 @@ def test_shipped_datasets_load() -> None:
         assert len(items) >= minimum and len(sha) == 64
     faq, _ = load_dataset(root / "faq_dev.jsonl")
     assert all(i.exclude_sources == ["faq/"] and i.reference_answer for i in faq)
+
+
+def test_row_log_resumes_past_a_half_written_line(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text('{"id": "a", "v": 1}\n{"id": "b", "v"')  # killed mid-write
+    with RowLog(path, key=lambda r: r["id"]) as log:
+        assert set(log.done) == {"a"}
+        log.add({"id": "b", "v": 2})
+    again = RowLog(path, key=lambda r: r["id"])  # b's new line was not glued onto the cut one
+    assert again.done == {"a": {"id": "a", "v": 1}, "b": {"id": "b", "v": 2}}
