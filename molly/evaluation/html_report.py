@@ -11,8 +11,9 @@ import html
 import io
 from typing import Any
 
-HEADLINE = ["anchor_hit@5", "anchor_mrr@10", "page_hit@5", "page_mrr@10", "intent_accuracy",
-            "citations_valid_rate", "withheld_rate"]
+HEADLINE = ["anchor_hit@5", "anchor_mrr@10", "page_hit@5", "page_mrr@10", "intent_accuracy", "faithfulness",
+            "code_runs_rate", "citations_valid_rate", "solution_leak_rate", "withheld_rate"]  # all in [0, 1]
+BASELINES = ("llm-only", "rag")  # they perceive no intent
 
 
 def _png(fig: Any) -> str:
@@ -51,18 +52,35 @@ def _plots(report: dict[str, Any]) -> list[tuple[str, str]]:
         ax.set_title("Latency distribution")
         plots.append(("Latency distribution", _png(fig)))
         plt.close(fig)
-    intents = sorted({r.get("intent") for r in report["rows"] if r.get("intent")})
-    if intents:
-        fig, ax = plt.subplots(figsize=(6, 3.6))
-        for name in configs:
-            counts = [sum(1 for r in report["rows"] if r["config"] == name and r.get("intent") == k) for k in intents]
-            if any(counts):
-                ax.plot(intents, counts, marker="o", label=name)
-        ax.set_title("Questions per perceived intent")
-        ax.legend()
+    rows = [r for r in report["rows"] if r["config"] not in BASELINES and r.get("intent")]
+    if rows:
+        fig = _intent_figure(plt, rows, [c for c in configs if c not in BASELINES])
         plots.append(("Per-intent breakdown", _png(fig)))
         plt.close(fig)
     return plots
+
+
+def _intent_figure(plt: Any, rows: list[dict[str, Any]], configs: list[str]) -> Any:
+    """Intent accuracy per labelled kind where items are labelled, else questions per perceived kind."""
+    labelled = [r for r in rows if r.get("gold_intent")]
+    key = "gold_intent" if labelled else "intent"
+    rows = labelled or rows
+    kinds = sorted({r[key] for r in rows})
+    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(kinds)), 3.6))
+    width = 0.8 / max(1, len(configs))
+    for i, name in enumerate(configs):
+        mine = [[r for r in rows if r["config"] == name and r[key] == k] for k in kinds]
+        values = ([sum(r["intent"] == r["gold_intent"] for r in m) / len(m) if m else 0.0 for m in mine] if labelled
+                  else [len(m) for m in mine])
+        ax.bar([j + i * width for j in range(len(kinds))], values, width, label=name)
+    counts = [sum(1 for r in rows if r[key] == k and r["config"] == configs[0]) for k in kinds]
+    ax.set_xticks([j + width * (len(configs) - 1) / 2 for j in range(len(kinds))],
+                  [f"{k}\n(n={n})" for k, n in zip(kinds, counts, strict=True)])
+    if labelled:
+        ax.set_ylim(0, 1)
+    ax.set_title("Intent accuracy per labelled intent" if labelled else "Questions per perceived intent")
+    ax.legend()
+    return fig
 
 
 def render_html(report: dict[str, Any], markdown_tables: str) -> str:
