@@ -14,6 +14,7 @@ from molly.evaluation.runner import BASIC, EvalRun, check_fail_under
 from molly.factory import build_tutor
 from molly.fakes import TutorFakeChatModel
 from molly.retrieval.retriever import DenseRetriever
+from molly.schemas import IntentKind
 
 ITEMS = [
     {"id": "q1", "question": "IndexError sequence subscript out of range", "gold_urls": ["library/exceptions.html#IndexError"]},
@@ -142,6 +143,10 @@ def test_shipped_datasets_load() -> None:
         assert len(items) >= minimum and len(sha) == 64
     faq, _ = load_dataset(root / "faq_dev.jsonl")
     assert all(i.exclude_sources == ["faq/"] and i.reference_answer for i in faq)
+    labelled, _ = load_dataset(root / "intent_dev.jsonl")
+    asks, _ = load_dataset(root / "solution_requests_dev.jsonl")
+    assert len(labelled) == 240 and all(i.intent is not None for i in labelled)
+    assert asks == [i for i in labelled if i.intent is IntentKind.SOLUTION_REQUEST] and len(asks) == 15
 
 
 def test_row_log_resumes_past_a_half_written_line(tmp_path: Path) -> None:
