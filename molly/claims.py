@@ -35,6 +35,7 @@ class Finding:
     problem: str = ""
     recite: tuple[int, int] | None = None  # (cited, better) passage numbers
     supported: str = ""  # why the rules alone accept it
+    lead_in: bool = False  # "For example:" introduces code; it asserts nothing
 
 
 _NEGATIONS = frozenset({"not", "no", "never", "cannot", "none", "nothing", "neither", "nor", "without"})
@@ -109,7 +110,7 @@ def find_problems(claims: list[str], passages: list[Passage], embedder: Embedder
     findings = []
     for sentence in claims:
         if is_lead_in(sentence):
-            findings.append(Finding(supported="a lead-in, not a claim"))
+            findings.append(Finding(lead_in=True))
             continue
         cites = cited_refs(sentence)
         unknown = [n for n in cites if n not in refs]
@@ -146,7 +147,9 @@ def verdicts(claims: list[str], findings: list[Finding], unsupported: tuple[int,
     out = []
     for i, (sentence, finding) in enumerate(zip(claims, findings, strict=True), 1):
         cites = cited_refs(sentence)
-        if finding.problem:
+        if finding.lead_in:
+            out.append(Claim(text=sentence, cites=cites, verdict="not_a_claim", reason="a lead-in, not a claim"))
+        elif finding.problem:
             out.append(Claim(text=sentence, cites=cites, verdict="unsupported", reason=finding.problem))
         elif finding.supported:
             out.append(Claim(text=sentence, cites=cites, verdict="supported", reason=finding.supported))

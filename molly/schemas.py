@@ -108,7 +108,7 @@ class Claim(_Frozen):
 
     text: str
     cites: list[int] = Field(default_factory=list)
-    verdict: Literal["supported", "unsupported", "unchecked"]
+    verdict: Literal["supported", "unsupported", "unchecked", "not_a_claim"]  # not_a_claim: a lead-in
     reason: str = ""
     shown: bool = Field(default=True, description="False when the sentence was removed from the answer.")
 

@@ -72,7 +72,7 @@ def render_answer(answer: Answer) -> str:
 def render_claims(answer: Answer) -> str:
     """Markdown list of the draft's sentences with their verdicts (removed ones say so). Claim
     texts come guarded and sanitised from the tutor, like the answer; sanitised again here."""
-    mark = {"supported": "✓", "unsupported": "✗", "unchecked": "?"}
+    mark = {"supported": "✓", "unsupported": "✗", "unchecked": "?", "not_a_claim": "·"}
     lines = []
     for c in answer.claims:
         words = c.text.split()

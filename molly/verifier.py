@@ -44,7 +44,7 @@ def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passage
     if sentences:
         findings = find_problems(sentences, passages, embedder) if rules else [Finding() for _ in sentences]
         # The LLM judges only what the rules left open; when they decided everything, no call.
-        ask_about = {i for i, f in enumerate(findings, 1) if not f.problem and not f.supported}
+        ask_about = {i for i, f in enumerate(findings, 1) if not (f.problem or f.supported or f.lead_in)}
         unsupported: tuple[int, ...] | None = ()
         if ask_about:
             found = [f"sentence {i}: {f.problem}" for i, f in enumerate(findings, 1) if f.problem]
@@ -56,16 +56,18 @@ def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passage
             unsupported = tuple(n for n in verdict.unsupported if n in ask_about) if verdict.clear else None
         claims = verdicts(sentences, findings, unsupported)
         bad = [i for i, c in enumerate(claims, 1) if c.verdict == "unsupported"]
+        real = sum(1 for c in claims if c.verdict != "not_a_claim")  # lead-ins neither support nor save an answer
         if unsupported is None and not bad:
             checks.append(Check(name="claims_supported", passed=False, detail="the check gave no clear verdict"))
         elif not bad:
-            checks.append(Check(name="claims_supported", passed=True, detail=f"all {len(sentences)} sentences supported"))
-        elif len(bad) == len(sentences):
+            checks.append(Check(name="claims_supported", passed=True, detail=(
+                f"all {real} sentences supported" if real else "no factual sentence to check")))
+        elif len(bad) == real:
             checks.append(Check(name="claims_supported", passed=False, detail="no sentence was supported"))
             return Reflection(draft, checks + first, [c.model_copy(update={"shown": False}) for c in claims], True)
         else:
             checks.append(Check(name="claims_supported", passed=True, detail=(
-                f"removed {len(bad)} unsupported of {len(sentences)} sentences ({', '.join(map(str, bad))})")))
+                f"removed {len(bad)} unsupported of {real} sentences ({', '.join(map(str, bad))})")))
         recited = sum(1 for f, c in zip(findings, claims, strict=True) if f.recite and c.verdict == "supported")
         if recited:
             checks.append(Check(name="citations_matched", passed=True,

@@ -95,8 +95,19 @@ def test_lead_ins_are_not_claims_and_never_reach_the_llm() -> None:
     # Found by the seeded benchmark: the 1.5B judge called 22 of 120 clean "For example:" lines unsupported.
     draft = "You can loop over the file object [1]. For example:\n\n```python\nprint(1)\n```"
     result = reflect(ScriptedChatModel(), [], draft, PASSAGES, UsageCounter())  # no call: the fake would raise
-    assert [c.reason for c in result.claims] == ["its words are in [1]", "a lead-in, not a claim"]
+    assert [(c.verdict, c.reason) for c in result.claims] == [("supported", "its words are in [1]"),
+                                                              ("not_a_claim", "a lead-in, not a claim")]
     assert "For example:" in result.text
+
+
+def test_a_lead_in_does_not_save_an_answer_whose_every_claim_fails() -> None:
+    # Before lead-ins had their own verdict, "For example:" counted as a supported sentence, so a
+    # draft whose only claim was unsupported was shown as the lead-in and its code.
+    draft = "Files are always read backwards [1]. For example:\n\n```python\nprint(1)\n```"
+    result = reflect(ScriptedChatModel().enqueue(["1"]), [], draft, PASSAGES, UsageCounter())
+    assert result.withheld and [c.verdict for c in result.claims] == ["unsupported", "not_a_claim"]
+    only_code = reflect(ScriptedChatModel(), [], "For example:\n\n```python\nprint(1)\n```", PASSAGES, UsageCounter())
+    assert not only_code.withheld and only_code.checks[0].detail == "no factual sentence to check"
 
 
 def test_claim_texts_skip_code() -> None:
