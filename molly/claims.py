@@ -126,7 +126,7 @@ def find_problems(claims: list[str], passages: list[Passage], embedder: Embedder
     if embedder is None or len(passages) < 2:
         return findings
     todo = [i for i, (c, f) in enumerate(zip(claims, findings, strict=True))
-            if not f.problem and not f.supported and len(cited_refs(c)) == 1]
+            if not (f.problem or f.supported or f.lead_in) and len(cited_refs(c)) == 1]
     if not todo:
         return findings
     vecs = embedder.embed([CITE.sub("", claims[i]) for i in todo] + [p.chunk.embedding_text() for p in passages])

@@ -18,7 +18,7 @@ from molly.claims import Finding, claim_texts, find_problems, revise, verdicts
 from molly.llm import UsageCounter, call_llm
 from molly.prompting import load_prompt
 from molly.reflection import deterministic_checks, drop_failures, numbered_sentences, parse_verdict, problems_text
-from molly.retrieval.embedder import Embedder
+from molly.retrieval.embedder import Embedder, MemoEmbedder
 from molly.schemas import Check, Claim, Passage
 
 
@@ -37,6 +37,8 @@ def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passage
     """Check ``draft`` (written in reply to ``messages``) against ``passages``; one LLM call.
     Without ``rules`` the LLM judges every sentence (the claim rules of ``claims.py`` are skipped)."""
     first = deterministic_checks(draft, passages)
+    if embedder is not None:
+        embedder = MemoEmbedder(embedder)  # the claim rules and attribution share the passages' vectors
     sentences = claim_texts(draft)
     checks: list[Check] = []
     claims: list[Claim] = []

@@ -11,6 +11,7 @@ from molly.claims import claim_texts, find_problems, quote_problem, revise, verd
 from molly.evaluation.seeded import check_item, load_seeded, summarize
 from molly.fakes import ScriptedChatModel
 from molly.llm import UsageCounter
+from molly.retrieval.embedder import HashEmbedder, MemoEmbedder
 from molly.retrieval.store import load_corpus
 from molly.sandbox import Sandbox
 from molly.schemas import Passage
@@ -128,3 +129,28 @@ def test_rules_catch_every_citation_quote_negation_and_code_fault_of_the_seeded_
     # Negations flipped in a copied sentence; one of 19 is two docs sentences run together, left to the LLM.
     assert summary["per_fault"]["contradiction"]["caught_by_rules"] >= 0.9, summary
     assert summary["false_alarms"] == 0.0, summary["false_alarms_by_check"]
+
+
+class CountingEmbedder(HashEmbedder):
+    """Counts how often each text reaches the model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def embed(self, texts: list[str], progress: object = None) -> np.ndarray:
+        self.seen += texts
+        return super().embed(texts)
+
+
+def test_reflection_embeds_each_passage_once() -> None:
+    # The re-cite rule and attribution both compare sentences with the passages.
+    draft = ("Iterate over the file object to read it line by line [2]. "
+             "The with statement closes the file for you when the block ends.")
+    inner = CountingEmbedder()
+    reflect(ScriptedChatModel(default="NONE"), [], draft, PASSAGES, UsageCounter(), inner)
+    texts = [p.chunk.embedding_text() for p in PASSAGES]
+    assert all(inner.seen.count(t) == 1 for t in texts)
+    memo = MemoEmbedder(HashEmbedder())
+    again = memo.embed(["b", "a", "b"])
+    assert np.array_equal(again, HashEmbedder().embed(["b", "a", "b"])) and memo.embed([]).shape == (0, memo.dim)

