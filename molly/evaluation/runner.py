@@ -16,6 +16,7 @@ import copy
 import json
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -156,10 +157,12 @@ class EvalRun:
         log = RowLog(out_dir / "rows.jsonl", key=lambda r: (r["config"], r["dataset"], r["id"]))
         loaded = {p.stem: load_dataset(p) for p in datasets}
         todo = [(c, name, item) for name, (items, _) in loaded.items() for item in items[:limit] for c in configs]
+        commit = _git_commit()  # per row: a resumed run may span commits
         with log:
             for finished, (config, name, item) in enumerate(todo, 1):
                 if (config, name, item.id) not in log.done:
-                    log.add({"config": config, "dataset": name, "id": item.id, **self.run_item(config, item)})
+                    log.add({"config": config, "dataset": name, "id": item.id, "commit": commit,
+                             **self.run_item(config, item)})
                 if progress:
                     progress(finished, len(todo))
         done = log.done
@@ -187,6 +190,7 @@ class EvalRun:
             "configs": out,
             "meta": {
                 "git_commit": _git_commit(), "llm_backend": self.settings.llm_backend,
+                "row_commits": dict(Counter(r.get("commit", "not recorded") for r in rows)),
                 "model": str(self.settings.model_path or "packaged qwen2.5-coder-1.5b-instruct-q4_k_m"),
                 "embedder": self.retriever.embedder.name, "top_k": self.settings.top_k,
                 "score_floor": self.settings.score_floor,
@@ -205,7 +209,8 @@ def render_markdown(report: dict[str, Any]) -> str:
              "page_hit@10", "page_mrr@10", "intent_accuracy", "faithfulness", "correctness", "correctness_similarity",
              "code_runs_rate", "solution_leak_rate", "citations_valid_rate", "withheld_rate",
              "latency_p50_s", "latency_p95_s", "llm_calls_per_turn", "prompt_tokens_per_turn", "error_rate"]
-    lines = ["# Molly evaluation report", "", f"commit `{report['meta']['git_commit']}`, "
+    rows_by = ", ".join(f"`{c}` {n}" for c, n in report["meta"]["row_commits"].items())
+    lines = ["# Molly evaluation report", "", f"commit `{report['meta']['git_commit']}` (rows made at: {rows_by}), "
              f"backend `{report['meta']['llm_backend']}`, prompts {report['meta']['prompts']}", ""]
     configs = report["configs"]
     scopes = [("all datasets", {c: d["metrics"] for c, d in configs.items()})] + [

@@ -52,6 +52,7 @@ def test_three_configs_side_by_side_are_deterministic(tmp_path: Path, settings: 
     page = (tmp_path / "a" / "report.html").read_text()
     assert page.count('src="data:image/png;base64,') == 3 and "http" not in page.split("<pre>")[0]  # offline
     assert first["meta"]["prompts"]["draft"].startswith("draft-")
+    assert list(first["meta"]["row_commits"].values()) == [9]  # 3 questions x 3 configs, one commit
     assert first["meta"]["prompts"]["judge_faithfulness"].startswith("judge-faithfulness-")
     for config in ("rag", "molly"):  # the fake's answers cite [1] and carry a print('hello') block
         m = first["configs"][config]["metrics"]
