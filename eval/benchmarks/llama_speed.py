@@ -2,7 +2,7 @@
 flash attention off vs on, side by side in one run (alternating, several rounds).
 
 On a 2-core CPU prompt reading is most of a turn (a draft reads ~800 new tokens), so this says
-whether ``MOLLY_FLASH_ATTENTION`` is worth having on. The prompt is real: the system prompt and
+whether flash attention is worth a setting (measured: no; see the README). The prompt is real: the system prompt and
 four docs passages, as a draft sees them. Results in ``eval/benchmarks/results/llama_speed.json``.
 
 Usage: ``.venv/bin/python eval/benchmarks/llama_speed.py [--rounds 3]``
