@@ -67,7 +67,7 @@ def test_network_probes(sandbox: Sandbox, listener: tuple[int, list[str]]) -> No
         f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=2)",
         f"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}/', timeout=2)",
         "import socket; socket.create_connection(('1.1.1.1', 53), timeout=2)",
-        "import socket; socket.getaddrinfo('pypi.org', 443)",
+        "import socket; socket.getaddrinfo('example.com', 443)",
         "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b'x', ('8.8.8.8', 53))",
         f"import socket; socket.create_connection(('::1', {port}), timeout=2)",
     ]
