@@ -4,8 +4,9 @@ Configurations: ``llm-only`` (no retrieval), ``rag`` (raw question -> top-k -> o
 ``molly`` (the full pipeline); all on the same model and questions. ``molly-basic`` (on request)
 is the full pipeline without its verification layer: dense retrieval alone, no traceback lookup,
 the LLM judging every sentence (no claim rules), no code run; so one run shows what that layer
-adds. ``retrieval_only`` scores the retrieval ranking without any LLM call (the raw question is the query). Rows are appended
-to ``rows.jsonl`` as they finish (``rowlog.py``), so an interrupted run resumes where it stopped.
+adds. ``retrieval_only`` scores the retrieval ranking without any LLM call (the raw question is
+the query). Rows are appended to ``rows.jsonl`` as they finish (``rowlog.py``), so an interrupted
+run resumes where it stopped.
 With ``judge``, each answer is also judged (``judges.py``): faithfulness, correctness against the
 reference, code-runs, solution leaks. Not here: plots (``html_report.py``).
 """
@@ -167,7 +168,7 @@ class EvalRun:
                     progress(finished, len(todo))
         done = log.done
         keys = {(c, n, i.id) for c, n, i in todo}
-        report = self._report([done[k] for k in sorted(keys)], configs, loaded)
+        report = self._report([done[k] for k in sorted(keys)], configs, loaded, commit)
         (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         markdown = render_markdown(report)
         (out_dir / "report.md").write_text(markdown, encoding="utf-8")
@@ -175,7 +176,7 @@ class EvalRun:
         return report
 
     def _report(self, rows: list[dict[str, Any]], configs: list[str],
-                loaded: dict[str, tuple[list[EvalItem], str]]) -> dict[str, Any]:
+                loaded: dict[str, tuple[list[EvalItem], str]], commit: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for config in configs:
             mine = [r for r in rows if r["config"] == config]
@@ -189,7 +190,7 @@ class EvalRun:
         return {
             "configs": out,
             "meta": {
-                "git_commit": _git_commit(), "llm_backend": self.settings.llm_backend,
+                "git_commit": commit, "llm_backend": self.settings.llm_backend,
                 "row_commits": dict(Counter(r.get("commit", "not recorded") for r in rows)),
                 "model": str(self.settings.model_path or "packaged qwen2.5-coder-1.5b-instruct-q4_k_m"),
                 "embedder": self.retriever.embedder.name, "top_k": self.settings.top_k,
@@ -271,4 +272,5 @@ def _git_commit() -> str:
         return "unknown"
 
 
-__all__ = ["BASIC", "BASIC_SETTINGS", "CONFIGS", "INTENT", "RETRIEVAL", "EvalRun", "check_fail_under", "confusion", "render_markdown"]
+__all__ = ["BASIC", "BASIC_SETTINGS", "CONFIGS", "INTENT", "RETRIEVAL", "EvalRun", "check_fail_under", "confusion",
+           "render_markdown"]
