@@ -22,7 +22,7 @@ from molly.codecheck import Fixer, check_code, reproduce
 from molly.config import Settings
 from molly.courses import steering
 from molly.errors import CourseError, InvalidQuestionError
-from molly.intent import is_vague, perceive
+from molly.intent import intent_messages, is_vague, perceive
 from molly.leakguard import redact
 from molly.llm import UsageCounter, call_llm, stream_llm
 from molly.prompting import CANARY, format_passages, load_prompt, system_text, task_messages
@@ -105,19 +105,26 @@ class Tutor:
 
     def __init__(self, settings: Settings, llm: BaseChatModel, retriever: Retriever,
                  embedder: Embedder | None = None, courses: Profiles | None = None,
-                 sandbox: Sandbox | None = None) -> None:
+                 sandbox: Sandbox | None = None, intent_llm: BaseChatModel | None = None) -> None:
         """``embedder``, when given, adds citations the model forgot (see ``attribution.py``);
         ``courses`` gives each course's steering (its materials come through ``retriever``);
-        ``sandbox``, when given, runs the answer's code (see ``codecheck.py``)."""
+        ``sandbox``, when given, runs the answer's code (see ``codecheck.py``); ``intent_llm``,
+        when given, makes the intent call (see ``llm.build_intent_model``), else ``llm`` does."""
         self.settings, self.llm, self.retriever, self.embedder = settings, llm, retriever, embedder
-        self.courses, self.sandbox = courses, sandbox
+        self.courses, self.sandbox, self._intent_llm = courses, sandbox, intent_llm
         self._lock = threading.BoundedSemaphore(settings.answer_slots)
 
+    @property
+    def intent_llm(self) -> BaseChatModel:
+        """The chat model that perceives intent."""
+        return self._intent_llm or self.llm
+
     def warm_up(self) -> None:
-        """Page the model in and cache the shared system prompt, so the first learner does not wait.
-        The backend's prefix cache then keeps the system prompt from turn to turn."""
+        """Page the model in and cache both system prompts (the intent call's, the tutor's), so
+        the first learner does not wait; the backend's prefix cache then keeps them between turns."""
         with self._lock:
-            call_llm(self.llm, task_messages("intent", "What is a variable?"), UsageCounter(), max_tokens=1)
+            call_llm(self.intent_llm, intent_messages("What is a variable?"), UsageCounter(), max_tokens=1)
+            call_llm(self.llm, draft_messages("What is a variable?", [], ""), UsageCounter(), max_tokens=1)
 
     def ask(self, question: str, exclude: tuple[str, ...] = (), course: str | None = None,
             history: History | None = None) -> Answer:
@@ -164,7 +171,7 @@ class Tutor:
         s = time.perf_counter()
         yield Stage("understanding", False, 0.0)
         q, early_checks = self._reproduce(q)
-        intent = perceive(q, self.llm, counter, history)
+        intent = perceive(q, self.intent_llm, counter, history)
         yield stage("intent", s)
 
         def finish(text: str, passages: list[Passage], checks: list[Check], withheld: bool = False,

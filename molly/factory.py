@@ -12,7 +12,7 @@ from molly.courses.db import CourseDB
 from molly.courses.ingest import Ingestor
 from molly.ingest.sources import MB, Limits
 from molly.instructors import InstructorDesk
-from molly.llm import build_chat_model, check_server
+from molly.llm import build_chat_model, build_intent_model, check_server
 from molly.retrieval.embedder import Embedder, MiniLMEmbedder
 from molly.retrieval.inventory import Inventory
 from molly.retrieval.retriever import DenseRetriever
@@ -79,6 +79,7 @@ def build_retriever(settings: Settings, progress: Progress | None = None, with_c
     inventory = Inventory.load(inv_path) if settings.traceback_lookup and inv_path.is_file() else None
     retriever = DenseRetriever(store, embedder, top_k=settings.top_k, candidate_k=settings.candidate_k,
                                score_floor=settings.score_floor, token_budget=settings.passage_token_budget,
+                               passage_tokens=settings.passage_max_tokens,
                                per_page=settings.per_page, courses=courses, course_boost=settings.course_boost,
                                inventory=inventory, aliases=load_aliases(settings.kb_dir),
                                hybrid=settings.hybrid_retrieval)
@@ -96,5 +97,6 @@ def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: 
         check_server(settings)
     retriever = retriever or build_retriever(settings, progress)
     sandbox = Sandbox(hide=(settings.cache_dir, settings.courses_db.parent)) if settings.run_code else None
-    return Tutor(settings, llm if llm is not None else build_chat_model(settings), retriever, retriever.embedder,
-                 retriever.courses, sandbox)
+    main = llm if llm is not None else build_chat_model(settings)
+    return Tutor(settings, main, retriever, retriever.embedder, retriever.courses, sandbox,
+                 intent_llm=build_intent_model(settings, main) if llm is None else None)

@@ -58,7 +58,7 @@ class ScriptedChatModel(BaseChatModel):
 def tutor_reply(messages: list[BaseMessage]) -> str:
     """A plausible reply for whichever Molly stage the messages belong to."""
     last = str(messages[-1].content)
-    if "classify this message" in last:
+    if "classify this message" in last.lower():
         question = re.search(r"<question>\n(.*)\n</question>", last, re.S)
         q = question.group(1) if question else last
         kind = "error" if re.search(r"Error|Exception|Traceback", q) else "howto" if re.search(r"(?i)\bhow\b", q) else "concept"

@@ -1,5 +1,8 @@
 """Perceive what the learner needs: rules for the obvious cases, else one LLM call.
 
+The instructions for that call are in the tutor's system prompt (``prompts/tutor.md``), which
+the backend keeps cached from turn to turn, so each turn reads only the question.
+
 The LLM's JSON is validated into an ``Intent``; on a validation error the model is asked once
 more with the error, and if that fails too a rule-based fallback decides. Not here: retrieval.
 """
@@ -11,7 +14,7 @@ import logging
 import re
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from molly.llm import UsageCounter, call_json
@@ -22,23 +25,32 @@ from molly.tracebacks import exception_of
 log = logging.getLogger(__name__)
 
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*File \".*\", line \d+", re.M)
-_SOLUTION = re.compile(r"(?i)\b(homework|assignment|problem set|pset|exercise|my task)\b.*\b(solve|solution|answer|code|write|do)\b"
+_SOLUTION = re.compile(r"(?i)\b(homework|assignment|problem set|pset|exercise|my task)\b[^.?!]*\b(solution|answers)\b"
+                       r"|\b(homework|assignment|problem set|pset|exercise)\s*:\s*(solve|write|do|code)\b"
                        r"|\b(solve|write|do|give me)\b.*\b(homework|assignment|problem set|exercise)\b"
-                       r"|\b(complete|full|entire|whole) (solution|code|program)\b")
+                       r"|\b(complete|full|entire|whole|finished) (solution|program)\b"
+                       r"|\b(give|write|send|show) me the (complete|full|entire|whole|finished) code\b"
+                       r"|\b(solve|finish|do|write|code) (this|it|the \w+|my \w+) for me\b")
 _CODE = re.compile(r"```|^(?:    |\t)\S|^\s*(def|class|for|while|if|import|print)\b.*[:)]\s*$", re.M)
 _REVIEW = re.compile(r"(?i)\b(review|improve|better way|feedback|clean(?:er)?|pythonic|refactor|is (?:this|my code) (?:ok|good|right|correct))\b")
 _HOWTO = re.compile(r"(?i)^\s*(how (do|can|would|should|to)|what'?s the (best )?way to|is there a way to|i want to|i need to)\b")
+_UNSEEN = re.compile(r"(?i)\b(it|this|that|these|those|something|stuff|my (?:code|program|script|homework)|"
+                     r"(?:does ?n[o']t|do ?n[o']t|won'?t|not) work(?:ing)?|stuck|broken|help)\b")
 _ERRORISH = re.compile(r"(?i)\b(error|exception|traceback|crash(es|ed)?|doesn'?t work|does not work|not working|fails?)\b")
 
 
 def rule_intent(question: str) -> Intent | None:
-    """An ``Intent`` decided without the LLM when the case is unmistakable (a traceback)."""
+    """An ``Intent`` decided without the LLM when the case is unmistakable: a traceback is an
+    error; a request for the finished homework is a solution request (the 1.5B model calls most
+    of them concepts, and then writes the solution)."""
     exc = exception_of(question)
     if _TRACEBACK.search(question) and exc:
         name, message = exc
         short = name.rsplit(".", 1)[-1]
         return Intent(kind=IntentKind.ERROR, knowledge_points=[short], source="rule",
                       search_query=f"{short} {message}"[:200].strip())
+    if _SOLUTION.search(question):
+        return Intent(kind=IntentKind.SOLUTION_REQUEST, search_query=question.strip()[:200], source="rule")
     return None
 
 
@@ -59,7 +71,7 @@ def fallback_intent(question: str) -> Intent:
 
 
 class IntentReply(BaseModel):
-    """Record what a Python learner needs (kind, knowledge points, search query, clarification)."""
+    """Record what a Python learner needs (kind, knowledge points, search query)."""
 
     # Lenient about case and length, strict about the kind.
 
@@ -67,8 +79,6 @@ class IntentReply(BaseModel):
     kind: IntentKind
     knowledge_points: list[str] = Field(default_factory=list)
     search_query: str = ""
-    needs_clarification: bool = False
-    clarifying_question: str = ""
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -83,10 +93,23 @@ class IntentReply(BaseModel):
         return [str(p)[:80] for p in v][:3] if isinstance(v, list) else v
 
 
+class VagueIntentReply(IntentReply):
+    """Record what a Python learner needs, and whether a clarifying question must come first."""
+
+    needs_clarification: bool = False
+    clarifying_question: str = ""
+
+
 def is_vague(question: str) -> bool:
-    """Short and without code: the only kind of message worth a clarifying question. Small models
-    flag clear questions as unclear too often, so their flag is honoured only for these."""
+    """Short and without code: a follow-up that needs the previous question to be searched."""
     return len(question.split()) <= 8 and not _CODE.search(question) and not exception_of(question)
+
+
+def may_clarify(question: str) -> bool:
+    """Vague enough to be worth a clarifying question: short, no code, and either a bare word or
+    two or pointing at something unseen ("it doesn't work"). Small models flag clear questions
+    ("What is a lambda function?") as unclear too often, so only these are asked about it."""
+    return is_vague(question) and (len(question.split()) <= 2 or bool(_UNSEEN.search(question)))
 
 
 def parse_intent(text: str, question: str = "") -> Intent:
@@ -94,29 +117,39 @@ def parse_intent(text: str, question: str = "") -> Intent:
     m = re.search(r"\{.*\}", text, re.S)
     if not m:
         raise ValueError("no JSON object found in the reply")
-    out = IntentReply.model_validate(json.loads(m.group(0)))
-    asks = out.needs_clarification and bool(out.clarifying_question.strip()) and is_vague(question)
+    out = VagueIntentReply.model_validate(json.loads(m.group(0)))
+    asks = out.needs_clarification and bool(out.clarifying_question.strip()) and may_clarify(question)
     return Intent(kind=out.kind, knowledge_points=out.knowledge_points, search_query=out.search_query[:200],
                   needs_clarification=asks, clarifying_question=out.clarifying_question[:300] if asks else "",
                   source="llm")
 
 
+def intent_messages(question: str, history: list[tuple[str, str]] | None = None,
+                    clarify: bool = False) -> list[BaseMessage]:
+    """The intent call: the system prompt (which holds the instructions), earlier turns, the
+    question and a one-line request (``clarify``: also whether to ask a clarifying question)."""
+    return task_messages("intent", question, history, clarify=" Say whether it needs clarification." if clarify else "")
+
+
 def perceive(question: str, llm: BaseChatModel, counter: UsageCounter,
              history: list[tuple[str, str]] | None = None) -> Intent:
     """Rules first; else one LLM call (seeing earlier turns, so a follow-up gets a standalone
-    search query), one re-ask on invalid output, then the fallback."""
+    search query), one re-ask on invalid output, then the fallback. Only a vague first message
+    is asked about clarification: the two extra fields cost a second of writing on a CPU."""
     ruled = rule_intent(question)
     if ruled is not None:
         return ruled
-    messages = task_messages("intent", question, history)
-    reply = call_json(llm, messages, counter, IntentReply, max_tokens=120)
+    clarify = may_clarify(question) and not history
+    schema = VagueIntentReply if clarify else IntentReply
+    messages = intent_messages(question, history, clarify)
+    reply = call_json(llm, messages, counter, schema, max_tokens=120)
     try:
         return parse_intent(reply, question)
     except (ValueError, ValidationError) as first:
         log.info("intent output invalid, re-asking: %s", str(first)[:200])
         messages += [AIMessage(reply), HumanMessage(
             f"That reply was not valid: {str(first)[:300]}. Reply with only the JSON object.")]
-    reply = call_json(llm, messages, counter, IntentReply, max_tokens=120)
+    reply = call_json(llm, messages, counter, schema, max_tokens=120)
     try:
         return parse_intent(reply, question)
     except (ValueError, ValidationError):

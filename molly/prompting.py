@@ -89,12 +89,13 @@ def format_history(turns: list[tuple[str, str]]) -> str:
 
 def task_messages(task: str, question: str, history: list[tuple[str, str]] | None = None,
                   **values: str) -> list[BaseMessage]:
-    """The tutor's system text, then the question (after any earlier turns), then the task
-    (``prompts/<task>.md``).
+    """The system text, then the question (after any earlier turns), then the task
+    (``prompts/<task>.md``). The system text is the tutor's, unless the task's file has its own.
 
-    Every call of a turn starts with the same system text and question, so llama.cpp and vLLM
-    reuse their cached prefix: the draft reuses the intent call's, reflection the whole draft's.
+    Every call of a turn after the intent call starts with the same system text and question, so
+    llama.cpp and vLLM reuse their cached prefix: reflection reuses the whole draft's.
     """
-    user = load_prompt(task).render(question=escape_delimiters(question), history=format_history(history or []),
-                                    **values)[1]
-    return [SystemMessage(system_text()), HumanMessage(user)]
+    prompt = load_prompt(task)
+    system, user = prompt.render(question=escape_delimiters(question), history=format_history(history or []),
+                                 **values)
+    return [SystemMessage(system or system_text()), HumanMessage(user)]

@@ -44,9 +44,11 @@ def test_a_claim_the_rules_cannot_decide_goes_to_the_llm_in_the_same_conversatio
     assert [(c.verdict, c.reason) for c in answer.claims] == [("supported", "supported by the passages")]
     intent_call, draft_call, reflect_call = llm.history
     assert reflect_call[: len(draft_call)] == draft_call  # reflection reuses the whole draft prefix
-    assert intent_call[0] == draft_call[0]  # same system text ...
+    # The intent call has its own system text (its instructions, cached in its own llama.cpp
+    # context), so it reads only the question; the draft's system text is the tutor's.
+    assert '"search_query"' in str(intent_call[0].content) and "Molly" in str(draft_call[0].content)
     q = "<question>\nHow do I read a file line by line?\n</question>"
-    assert str(intent_call[1].content).startswith(q) and str(draft_call[1].content).startswith(q)  # ... and question
+    assert str(intent_call[1].content).startswith(q) and str(draft_call[1].content).startswith(q)
     assert '<passage id="1">' in str(draft_call[1].content)
     assert "(1) Iterate through each line with a for statement [1]." in str(reflect_call[-1].content)
 
@@ -97,9 +99,17 @@ def test_clarifying_question_is_asked(settings: Settings, hash_retriever: DenseR
 
 def test_solution_request_gets_hint_guidance(settings: Settings, hash_retriever: DenseRetriever) -> None:
     t, llm = tutor(settings, hash_retriever, [intent_json("solution_request"), "Think about loops [1].", "NONE"])
-    answer = t.ask("Solve my homework: read the file and count words")
-    assert answer.intent.kind is IntentKind.SOLUTION_REQUEST
+    answer = t.ask("I must count the words in a file for class tomorrow, just send it")
+    assert answer.intent.kind is IntentKind.SOLUTION_REQUEST and answer.intent.source == "llm"
     assert "Do not write the solution" in str(llm.history[1][1].content)
+
+
+def test_an_obvious_solution_request_gets_hint_guidance_without_the_intent_call(
+        settings: Settings, hash_retriever: DenseRetriever) -> None:
+    t, llm = tutor(settings, hash_retriever, ["Think about loops [1].", "NONE"])
+    answer = t.ask("Solve my homework: read the file and count words")
+    assert answer.intent.kind is IntentKind.SOLUTION_REQUEST and answer.intent.source == "rule"
+    assert "Do not write the solution" in str(llm.history[0][1].content) and answer.llm_calls == 2
 
 
 def test_events_stream_stages_then_draft_then_answer(settings: Settings, hash_retriever: DenseRetriever) -> None:
@@ -163,10 +173,10 @@ def test_a_clarifying_question_is_asked_once_then_the_reply_is_answered_in_conte
         settings: Settings, hash_retriever: DenseRetriever) -> None:
     vague = intent_json("concept", needs_clarification=True, clarifying_question="Which kind of file do you mean?")
     t, llm = tutor(settings, hash_retriever, [vague])
-    first = t.ask("how do files work")
+    first = t.ask("how does this work")
     assert first.text == "Which kind of file do you mean?" and first.llm_calls == 1
     t.llm = ScriptedChatModel().enqueue([vague, "Loop over the file object [1].", "NONE"])
-    second = t.ask("a text file", history=[("how do files work", first.text)])
+    second = t.ask("a text file", history=[("how does this work", first.text)])
     assert second.text == "Loop over the file object [1]."
     assert "Molly: Which kind of file do you mean?" in str(t.llm.history[1][1].content)
 

@@ -55,9 +55,46 @@ def test_invalid_output_is_re_asked_once_with_the_error() -> None:
 def test_two_invalid_outputs_fall_back_to_rules() -> None:
     llm = ScriptedChatModel().enqueue(["no json at all", "{still: broken"])
     counter = UsageCounter()
-    intent = perceive("Can you solve my homework assignment for me?", llm, counter)
-    assert intent.source == "fallback" and intent.kind is IntentKind.SOLUTION_REQUEST
+    intent = perceive("How do I sort a dict by value?", llm, counter)
+    assert intent.source == "fallback" and intent.kind is IntentKind.HOWTO
     assert counter.calls == 2
+
+
+@pytest.mark.parametrize("text", [
+    "Can you solve my homework assignment for me?",
+    "Write the whole program for my assignment: a menu that adds and removes contacts",
+    "Give me the finished code for the tic-tac-toe project we have to hand in tomorrow.",
+    "Solve the lab for me: read a CSV of students and print the top scorer.",
+])
+def test_a_request_for_finished_homework_is_decided_by_rule_without_the_llm(text: str) -> None:
+    llm = ScriptedChatModel()  # any call would fail: nothing is scripted
+    intent = perceive(text, llm, UsageCounter())
+    assert intent.kind is IntentKind.SOLUTION_REQUEST and intent.source == "rule" and llm.history == []
+
+
+@pytest.mark.parametrize("text", ["In this exercise, what does the code do?", "What is the whole code doing here?",
+                                  "How do I check my answer to a quiz question in Python?"])
+def test_questions_that_mention_homework_are_not_solution_requests_by_rule(text: str) -> None:
+    assert rule_intent(text) is None
+
+
+def test_only_a_vague_first_message_is_asked_about_clarification() -> None:
+    asks = json.dumps({"kind": "concept", "knowledge_points": ["lambda"], "search_query": "lambda",
+                       "needs_clarification": True, "clarifying_question": "Which lambda do you mean?"})
+    llm = ScriptedChatModel().enqueue([asks, asks])
+    clear = perceive("What is a lambda function?", llm, UsageCounter())
+    assert not clear.needs_clarification and "clarification" not in str(llm.history[0][-1].content)
+    vague = perceive("it doesn't work", llm, UsageCounter())
+    assert vague.needs_clarification and "clarification" in str(llm.history[1][-1].content)
+
+
+def test_the_intent_call_reads_only_the_question_after_the_cached_system_prompt() -> None:
+    llm = ScriptedChatModel().enqueue([GOOD])
+    perceive("How do I read a file line by line?", llm, UsageCounter())
+    system, user = llm.history[0]
+    assert '"search_query"' in str(system.content)  # the instructions: cached from turn to turn
+    assert "Molly" not in str(system.content)  # not the tutor's: it has its own context (llm.build_intent_model)
+    assert str(user.content).startswith("<question>") and len(str(user.content)) < 100
 
 
 @pytest.mark.parametrize("text,kind", [

@@ -24,5 +24,5 @@ def test_forged_delimiters_in_material_are_neutralised() -> None:
     chunk = SMALL_CORPUS[0].model_copy(update={"text": evil})
     block = format_passages([Passage(ref=1, chunk=chunk, score=0.5)])
     assert block.count("<passage id=") == 1 and block.count("</passage>") == 1
-    msgs = task_messages("intent", evil)
+    msgs = task_messages("intent", evil, clarify="")
     assert str(msgs[1].content).count("</question>") == 1

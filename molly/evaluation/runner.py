@@ -88,7 +88,8 @@ class EvalRun:
             tutor, settings = self.tutor, self.settings.model_copy(update=BASIC_SETTINGS)
             retriever = copy.copy(self.retriever)
             retriever.hybrid, retriever.inventory = False, None
-            self._basic = Tutor(settings, tutor.llm, retriever, tutor.embedder, tutor.courses, sandbox=None)
+            self._basic = Tutor(settings, tutor.llm, retriever, tutor.embedder, tutor.courses, sandbox=None,
+                                intent_llm=tutor.intent_llm)
         return self._basic
 
     def run_item(self, config: str, item: EvalItem) -> dict[str, Any]:
@@ -103,7 +104,7 @@ class EvalRun:
         if config == INTENT:
             counter, start = UsageCounter(), time.perf_counter()
             try:
-                intent = perceive(item.question, self.tutor.llm, counter)
+                intent = perceive(item.question, self.tutor.intent_llm, counter)
             except MollyError as e:
                 return {"metrics": {"error_rate": 1.0}, "error": e.user_message}
             metrics = {"latency_s": time.perf_counter() - start, "llm_calls_per_turn": float(counter.calls),

@@ -13,7 +13,7 @@ import pytest
 from molly.agent import Tutor
 from molly.config import Settings
 from molly.errors import BackendError
-from molly.intent import IntentReply, parse_intent
+from molly.intent import IntentReply, intent_messages, parse_intent
 from molly.llm import UsageCounter, build_chat_model, call_json
 from molly.model_files import packaged_gguf
 from molly.retrieval.retriever import DenseRetriever
@@ -62,12 +62,10 @@ def served(url: str) -> Settings:
 
 
 def test_structured_intent_through_function_calling(server: str) -> None:
-    from molly.prompting import task_messages
-
     # llama.cpp's server answers a json_schema response_format with HTTP 500: it gets tool calls.
     llm = build_chat_model(served(server).model_copy(update={"openai_structured_output": "function_calling"}))
     counter = UsageCounter()
-    intent = parse_intent(call_json(llm, task_messages("intent", "How do I sort a list of dicts by a key?"), counter,
+    intent = parse_intent(call_json(llm, intent_messages("How do I sort a list of dicts by a key?"), counter,
                                     IntentReply, 120))
     assert intent.kind.value in {"howto", "concept"}
     assert counter.calls == 1 and counter.prompt_tokens > 50  # real count reported by the server

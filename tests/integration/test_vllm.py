@@ -22,7 +22,7 @@ import pytest
 from molly.agent import Draft, Tutor
 from molly.config import Settings
 from molly.errors import BackendError
-from molly.intent import IntentReply, parse_intent
+from molly.intent import IntentReply, intent_messages, parse_intent
 from molly.llm import UsageCounter, build_chat_model, call_json, check_server, stream_llm
 from molly.prompting import task_messages
 from molly.retrieval.retriever import DenseRetriever
@@ -78,7 +78,7 @@ def test_intent_through_json_schema(vllm: tuple[str, int]) -> None:
     assert settings.openai_structured_output == "json_schema"
     counter = UsageCounter()
     for question in ("How do I sort a list of dicts by a key?", "What is a generator?", "hi, what's the weather?"):
-        reply = call_json(build_chat_model(settings), task_messages("intent", question), counter, IntentReply, 120)
+        reply = call_json(build_chat_model(settings), intent_messages(question), counter, IntentReply, 120)
         IntentReply.model_validate_json(reply)  # vLLM enforced the schema: always valid JSON of this shape
         parse_intent(reply, question)
     assert counter.calls == 3 and counter.prompt_tokens > 150  # real counts reported by vLLM
