@@ -33,3 +33,14 @@ def test_budget_is_respected_and_last_passage_trimmed() -> None:
     used = sum(estimate_tokens(p.chunk.title) + estimate_tokens(p.chunk.text) + 8 for p in passages)
     assert used <= 200 + 2
     assert passages[1].chunk.text.endswith("…") and len(passages) == 2
+
+
+def test_passages_cut_to_their_opening_let_more_of_them_share_the_budget() -> None:
+    long = SMALL_CORPUS[0].model_copy(update={"text": "A sentence about files. " * 200})
+    ranked = [(long, 0.9), (SMALL_CORPUS[1], 0.8), (SMALL_CORPUS[2], 0.7)]
+    assert [p.chunk.id for p in fit_budget(ranked, budget=200)] == [long.id]  # the long one eats it all
+    passages = fit_budget(ranked, budget=200, max_passage_tokens=60)
+    assert [p.chunk.id for p in passages] == [long.id, SMALL_CORPUS[1].id, SMALL_CORPUS[2].id]
+    assert passages[0].chunk.text.startswith("A sentence about files.") and passages[0].chunk.text.endswith("…")
+    assert estimate_tokens(passages[0].chunk.title) + estimate_tokens(passages[0].chunk.text) + 8 <= 60 + 2
+    assert passages[1].chunk == SMALL_CORPUS[1]  # short passages are left whole
