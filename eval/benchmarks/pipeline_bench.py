@@ -37,11 +37,12 @@ QUESTIONS = [
 
 
 def reset_cache(tutor: Any) -> None:
-    """Start each turn from the steady state of a running app: llama.cpp's cache holds the shared
-    system prompt (every turn starts with it) and nothing of this question."""
-    client = getattr(tutor.llm, "client", None)
-    if client is not None and hasattr(client, "reset"):
-        client.reset()
+    """Start each turn from the steady state of a running app: each llama.cpp context's cache
+    holds its system prompt (the intent call's, the tutor's) and nothing of this question."""
+    for llm in {id(m): m for m in (tutor.llm, tutor.intent_llm)}.values():
+        client = getattr(llm, "client", None)
+        if client is not None and hasattr(client, "reset"):
+            client.reset()
     tutor.warm_up()
 
 
@@ -85,7 +86,7 @@ def main() -> None:
             ans = tutor.ask(q) if kind == "molly" else tutor.plain_rag(q)
             res[kind] = {"total": time.perf_counter() - start, "timings": ans.timings, "llm_calls": ans.llm_calls,
                          "prompt_tokens": ans.prompt_tokens, "intent": ans.intent.kind.value,
-                         "cited": [c.url for c in ans.citations], "withheld": ans.withheld,
+                         "cited": [c.url for c in ans.citations], "withheld": ans.withheld, "text": ans.text,
                          "checks": {c.name: c.passed for c in ans.checks}}
         rows.append({"question": q, **res})
         m, p = res["molly"], res["plain"]
