@@ -87,6 +87,11 @@ class MiniLMEmbedder:
 
             if not (self.model_dir / "config.json").is_file():
                 raise KnowledgeBaseError("The embedding model folder is missing.", detail=str(self.model_dir))
+            import torch
+
+            # Set explicitly: measured on 2 cores, torch's default left batch encoding ~2x slower
+            # (512 passages: 7.7 s vs 3.9 s) and a one-question query ~2.5 ms slower.
+            torch.set_num_threads(os.cpu_count() or 1)
             model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
             self.dim = int(model.get_embedding_dimension() or self.dim)
             self._model = model
