@@ -1,7 +1,8 @@
 """Perceive what the learner needs: rules for the obvious cases, else one LLM call.
 
-The instructions for that call are in the tutor's system prompt (``prompts/tutor.md``), which
-the backend keeps cached from turn to turn, so each turn reads only the question.
+The instructions for that call are its own system prompt (``prompts/intent.md``), which the
+backend keeps cached from turn to turn (the embedded one in a llama.cpp context of its own, see
+``llm.build_intent_model``), so each turn reads only the question.
 
 The LLM's JSON is validated into an ``Intent``; on a validation error the model is asked once
 more with the error, and if that fails too a rule-based fallback decides. Not here: retrieval.
