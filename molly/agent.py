@@ -227,8 +227,10 @@ class Tutor:
         yield Stage("checking", False, s - t0)
         checked = reflect(self.llm, messages, draft, passages, counter, self.embedder, self.settings.claim_rules)
         text, checks, withheld = (WITHHELD_REPLY if checked.withheld else checked.text), checked.checks, checked.withheld
-        if profile is not None and not withheld:
-            text, course_checks = steering.apply(text, profile, intent.kind)
+        if not withheld and (profile is not None or intent.kind is IntentKind.SOLUTION_REQUEST):
+            # Graded work gets hints only with or without a course: the guidance alone did not stop
+            # the 1.5B model writing a recognised request's solution (solution_requests_dev).
+            text, course_checks = steering.apply(text, profile or steering.NO_COURSE, intent.kind)
             checks += course_checks
         if self.sandbox is not None and not withheld:  # last, so only code the learner will see is run
             text, ran = check_code(text, self.sandbox, self._fixer(messages, draft, counter))

@@ -78,7 +78,7 @@ class IntentReply(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
     kind: IntentKind
-    knowledge_points: list[str] = Field(default_factory=list)
+    knowledge_points: list[str] = Field(default_factory=list, max_length=3)  # in the schema: servers stop at 3
     search_query: str = ""
 
     @field_validator("kind", mode="before")

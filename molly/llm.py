@@ -175,7 +175,17 @@ def call_json(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCou
         method = (llm.metadata or {}).get("structured_output", "json_schema")
         runnable = llm.bind(max_completion_tokens=max_tokens).with_structured_output(  # type: ignore[attr-defined]
             schema, method=method, include_raw=True)
-        result = _invoke(runnable, messages, counter)
+        try:
+            result = _invoke(runnable, messages, counter)
+        except BackendError as e:
+            from openai import LengthFinishReasonError
+
+            if isinstance(e.__cause__, LengthFinishReasonError):
+                # A reply cut off at max_tokens is invalid output (re-ask, then the fallback), not a
+                # dead server: seen with vLLM's 0.5B model listing knowledge points on and on.
+                log.info("structured reply cut off at %d tokens", max_tokens)
+                return ""
+            raise
         raw = result.get("raw") if isinstance(result, dict) else None
         calls = getattr(raw, "tool_calls", None) or []
         return json.dumps(calls[0]["args"]) if calls else _text(raw)

@@ -112,6 +112,16 @@ def test_an_obvious_solution_request_gets_hint_guidance_without_the_intent_call(
     assert "Do not write the solution" in str(llm.history[0][1].content) and answer.llm_calls == 2
 
 
+def test_a_solution_written_anyway_is_removed_without_a_course(settings: Settings,
+                                                               hash_retriever: DenseRetriever) -> None:
+    code = "```python\ndef count(path):\n    n = 0\n    for line in open(path):\n        n += len(line.split())\n    return n\n```"
+    t, _ = tutor(settings, hash_retriever, [f"Think about loops [1].\n\n{code}", "NONE"])
+    answer = t.ask("Solve my homework: read the file and count words")
+    assert "def count" not in answer.text and "Full code was removed" in answer.text
+    assert any(c.name == "solution_policy" and c.detail == "removed complete code" for c in answer.checks)
+    assert not any(c.name == "course_steering" for c in answer.checks)  # no course was involved
+
+
 def test_events_stream_stages_then_draft_then_answer(settings: Settings, hash_retriever: DenseRetriever) -> None:
     t, _ = tutor(settings, hash_retriever, [intent_json(), "Loop [1].", "NONE"])
     events = list(t.run("How do I read a file?"))

@@ -12,6 +12,8 @@ import re
 
 from molly.schemas import Check, CourseProfile, IntentKind
 
+NO_COURSE = CourseProfile(name="")
+"""The steering outside any course: no context, nothing avoided, hints only for graded work."""
 _FENCE = re.compile(r"```([^\n`]*)\n(.*?)```", re.S)
 
 # Names an instructor may put on the avoid-list, mapped to the syntax that is that construct.
@@ -79,7 +81,7 @@ def apply(text: str, profile: CourseProfile, intent: IntentKind) -> tuple[str, l
     checks saying what was applied."""
     checks = [Check(name="course_steering", passed=True,
                     detail=f"course {profile.name}: context{', avoid-list' if profile.avoid else ''} and "
-                           f"{profile.solution_policy.replace('_', ' ')} policy applied")]
+                           f"{profile.solution_policy.replace('_', ' ')} policy applied")] if profile.name else []
     broken: list[str] = []
 
     def block(m: re.Match[str]) -> str:
