@@ -25,7 +25,7 @@ from molly.errors import CourseError, InvalidQuestionError
 from molly.intent import intent_messages, is_vague, perceive
 from molly.leakguard import redact
 from molly.llm import UsageCounter, call_llm, stream_llm
-from molly.prompting import CANARY, format_passages, load_prompt, system_text, task_messages
+from molly.prompting import CANARY, format_passages, load_prompt, strip_delimiters, system_text, task_messages
 from molly.reflection import cited_refs, deterministic_checks, python_blocks, trim_incomplete
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.retriever import Retriever
@@ -155,9 +155,10 @@ class Tutor:
         return self.courses.profile(course)
 
     def _shown(self, text: str) -> tuple[str, int]:
-        """``text`` as a learner may see it: lines leaking the system prompt or its canary
-        removed (``leakguard``), then sanitised (``safety``); and how many lines were removed."""
-        kept, removed = redact(text, system_text(), CANARY)
+        """``text`` as a learner may see it: prompt delimiters and lines leaking the system prompt
+        or its canary removed (``leakguard``), then sanitised (``safety``); and how many lines
+        were removed."""
+        kept, removed = redact(strip_delimiters(text), system_text(), CANARY)
         return sanitize(kept, tuple(self.settings.allowed_link_hosts)), removed
 
     def _run(self, q: str, exclude: tuple[str, ...], profile: CourseProfile | None,

@@ -79,7 +79,7 @@ def build_retriever(settings: Settings, progress: Progress | None = None, with_c
     inventory = Inventory.load(inv_path) if settings.traceback_lookup and inv_path.is_file() else None
     retriever = DenseRetriever(store, embedder, top_k=settings.top_k, candidate_k=settings.candidate_k,
                                score_floor=settings.score_floor, token_budget=settings.passage_token_budget,
-                               passage_tokens=settings.passage_max_tokens,
+                               max_passage_tokens=settings.passage_max_tokens,
                                per_page=settings.per_page, courses=courses, course_boost=settings.course_boost,
                                inventory=inventory, aliases=load_aliases(settings.kb_dir),
                                hybrid=settings.hybrid_retrieval)

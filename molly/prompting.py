@@ -63,12 +63,21 @@ def escape_delimiters(text: str) -> str:
     return re.sub(r"<(/?\s*(?:passage|question|history)\b)", r"‹\1", text, flags=re.I)
 
 
+_DELIMITER_TAG = re.compile(r"</?\s*(?:passage|question|history)\b[^>\n]*>[ \t]*\n?", re.I)
+
+
+def strip_delimiters(text: str) -> str:
+    """Model output without our prompt delimiters: a small model sometimes starts its answer by
+    echoing ``<question>`` and the question, which would show as stray tags."""
+    return _DELIMITER_TAG.sub("", text)
+
+
 def format_passages(passages: list[Passage]) -> str:
     """Passages inside id-carrying delimiters, as the draft prompt expects them."""
     if not passages:
         return "(No passages from the documentation matched this question.)"
     return "\n\n".join(
-        f'<passage id="{p.ref}">\n[{p.ref}] {escape_delimiters(p.chunk.where)}\n'
+        f'<passage id="{p.ref}">\n[{p.ref}] {escape_delimiters(p.chunk.label)}\n'
         f"{escape_delimiters(p.chunk.text)}\n</passage>"
         for p in passages
     )

@@ -43,6 +43,18 @@ class Chunk(_Frozen):
         """A citation label: the title, plus the page or cell for course documents."""
         return f"{self.title} ({self.locator})" if self.locator and self.locator not in self.title else self.title
 
+    @property
+    def label(self) -> str:
+        """A short heading for prompts: the page's short name and the innermost section, e.g.
+        'io > io.IOBase.seek' for 'io — Core tools for working with streams > … > io.IOBase.seek'.
+        The full path costs the model ~13 more tokens a passage (~0.25 s on 2 cores) and says
+        little more; citations shown to learners keep ``where``."""
+        sep = " › " if " › " in self.title else " > "  # course documents use "›"
+        parts = self.title.split(sep)
+        page, last = parts[0].split(" — ", 1)[0].strip(), parts[-1]
+        label = page if len(parts) == 1 else last if last.startswith(page + ".") else f"{page}{sep}{last}"
+        return f"{label} ({self.locator})" if self.locator and self.locator not in label else label
+
     def embedding_text(self) -> str:
         """The text that is embedded: title path first, since it names the topic."""
         return f"{self.title}\n{self.text}"

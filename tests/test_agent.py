@@ -35,6 +35,14 @@ def test_supported_draft_is_shown_with_citations(settings: Settings, hash_retrie
     assert set(answer.timings) >= {"intent", "retrieve", "draft", "reflect", "total"}
 
 
+def test_prompt_delimiters_echoed_by_the_draft_are_not_shown(settings: Settings,
+                                                             hash_retriever: DenseRetriever) -> None:
+    draft = "<question>\nHow do I read a file line by line?\n</question>\nLoop over the file object [1]."
+    t, _ = tutor(settings, hash_retriever, [intent_json(), draft, "NONE"])
+    text = t.ask("How do I read a file line by line?").text
+    assert "question>" not in text.lower() and "Loop over the file object [1]." in text
+
+
 def test_a_claim_the_rules_cannot_decide_goes_to_the_llm_in_the_same_conversation(
         settings: Settings, hash_retriever: DenseRetriever) -> None:
     draft = "Iterate through each line with a for statement [1]."  # a paraphrase: its words are not in [1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from molly.prompting import escape_delimiters, format_passages, load_prompt, task_messages
+from molly.prompting import escape_delimiters, format_passages, load_prompt, strip_delimiters, task_messages
 from molly.schemas import Passage
 from tests.conftest import SMALL_CORPUS
 
@@ -26,3 +26,9 @@ def test_forged_delimiters_in_material_are_neutralised() -> None:
     assert block.count("<passage id=") == 1 and block.count("</passage>") == 1
     msgs = task_messages("intent", evil, clarify="")
     assert str(msgs[1].content).count("</question>") == 1
+
+
+def test_model_output_loses_only_our_delimiter_tags() -> None:
+    echoed = '<question>\nDo my homework\n</question>\nHere is a hint.\n<passage id="2">[2] x</passage>'
+    assert strip_delimiters(echoed) == "Do my homework\nHere is a hint.\n[2] x"
+    assert strip_delimiters("Compare with a < b > c, or <div>.") == "Compare with a < b > c, or <div>."

@@ -16,11 +16,11 @@ from pathlib import Path
 from molly.config import Settings
 from molly.evaluation.datasets import load_dataset
 from molly.factory import build_retriever
-from molly.retrieval.retriever import estimate_tokens
+from molly.retrieval.retriever import passage_cost
 
 ROOT = Path(__file__).resolve().parents[2]
 DATASETS = ("faq_dev.jsonl", "conala_dev.jsonl", "cs1qa_dev.jsonl")
-SETTINGS = [(600, None), (500, None), (400, None), (400, 100), (400, 130), (450, 150), (400, 200)]
+SETTINGS = [(600, None), (400, None), (400, 130), (350, 130), (350, 110), (300, 110), (300, 90)]
 
 
 def main() -> None:
@@ -31,14 +31,14 @@ def main() -> None:
     items = [i for name in DATASETS for i in load_dataset(ROOT / "eval/datasets" / name)[0] if i.gold_urls]
     rows = []
     for budget, cut in SETTINGS:
-        retriever.token_budget, retriever.passage_tokens = budget, cut
+        retriever.token_budget, retriever.max_passage_tokens = budget, cut
         hits = passages = tokens = 0
         for item in items:
             used = retriever.retrieve([item.question], tuple(item.exclude_sources))
             gold = {u.split("#", 1)[0] for u in item.gold_urls}
             hits += any(p.chunk.page in gold for p in used)
             passages += len(used)
-            tokens += sum(estimate_tokens(p.chunk.title) + estimate_tokens(p.chunk.text) + 8 for p in used)
+            tokens += sum(passage_cost(p.chunk) for p in used)
         n = len(items)
         rows.append({"budget": budget, "passage_cut": cut, "gold_page_in_passages": round(hits / n, 3),
                      "passages_per_question": round(passages / n, 2), "passage_tokens_mean": round(tokens / n)})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from molly.retrieval.embedder import HashEmbedder
-from molly.retrieval.retriever import DenseRetriever, estimate_tokens, fit_budget
+from molly.retrieval.retriever import DenseRetriever, fit_budget, passage_cost
 from molly.retrieval.store import VectorStore
 from tests.conftest import SMALL_CORPUS
 
@@ -30,7 +30,7 @@ def test_budget_is_respected_and_last_passage_trimmed() -> None:
     long = SMALL_CORPUS[0].model_copy(update={"text": "A sentence about files. " * 200})
     ranked = [(SMALL_CORPUS[1], 0.9), (long, 0.8), (SMALL_CORPUS[2], 0.7)]
     passages = fit_budget(ranked, budget=200)
-    used = sum(estimate_tokens(p.chunk.title) + estimate_tokens(p.chunk.text) + 8 for p in passages)
+    used = sum(passage_cost(p.chunk) for p in passages)
     assert used <= 200 + 2
     assert passages[1].chunk.text.endswith("…") and len(passages) == 2
 
@@ -42,5 +42,27 @@ def test_passages_cut_to_their_opening_let_more_of_them_share_the_budget() -> No
     passages = fit_budget(ranked, budget=200, max_passage_tokens=60)
     assert [p.chunk.id for p in passages] == [long.id, SMALL_CORPUS[1].id, SMALL_CORPUS[2].id]
     assert passages[0].chunk.text.startswith("A sentence about files.") and passages[0].chunk.text.endswith("…")
-    assert estimate_tokens(passages[0].chunk.title) + estimate_tokens(passages[0].chunk.text) + 8 <= 60 + 2
+    assert passage_cost(passages[0].chunk) <= 60 + 2
     assert passages[1].chunk == SMALL_CORPUS[1]  # short passages are left whole
+
+
+def test_a_passage_is_labelled_by_its_page_and_innermost_section() -> None:
+    def label(title: str, locator: str = "") -> str:
+        return SMALL_CORPUS[0].model_copy(update={"title": title, "locator": locator}).label
+
+    assert label("io — Core tools for working with streams > Class hierarchy > io.IOBase > io.IOBase.seek") \
+        == "io.IOBase.seek"
+    assert label("Built-in Functions > open") == "Built-in Functions > open"
+    assert label("Input and Output > Reading and Writing Files > Methods of File Objects") \
+        == "Input and Output > Methods of File Objects"
+    assert label("re — Regular expression operations") == "re"
+    assert label("week1.md › Loops › For loops", "lines 5–9") == "week1.md › For loops (lines 5–9)"
+
+
+def test_course_passages_are_not_cut_to_their_opening() -> None:
+    """A lesson often gives its example after a lead-in; only docs entries open with their point."""
+    text = "To count things, use a dictionary:\n\n" + "counts[x] = counts.get(x, 0) + 1\n" * 12
+    lesson = SMALL_CORPUS[0].model_copy(update={"source": "intro", "title": "week3.md › Counting", "text": text})
+    docs = SMALL_CORPUS[0].model_copy(update={"text": text})
+    passages = fit_budget([(lesson, 0.9), (docs, 0.8)], budget=400, max_passage_tokens=60)
+    assert passages[0].chunk.text == text and passages[1].chunk.text != text
