@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     score_floor: float = Field(default=0.30, ge=-1.0, le=1.0)
     passage_token_budget: int = Field(default=350, gt=0, description="Tokens of passages in the draft prompt: "
                                       "prompt reading is the main cost on a CPU (~55 tokens/s on 2 cores).")
-    passage_max_tokens: int | None = Field(default=110, gt=20, description="Each passage is cut to its opening "
+    passage_max_tokens: int | None = Field(default=110, gt=20, description="Each docs passage is cut to its opening "
                                            "(about this many tokens), so more passages share the budget.")
     per_page: int = Field(default=2, gt=0, description="At most this many passages from one page.")
     hybrid_retrieval: bool = Field(default=True, description="Fuse a BM25 keyword ranking with the dense one "
