@@ -58,12 +58,15 @@ def load_prompt(name: str) -> Prompt:
     return Prompt(name, version.group(1) if version else f"{name}-0", sections["system"], sections["user"])
 
 
+# The tags that fence untrusted text in our prompts; one list for escaping and stripping them.
+_TAGS = "passage|question|history"
+_TAG_OPENING = re.compile(rf"<(/?\s*(?:{_TAGS})\b)", re.I)
+_DELIMITER_TAG = re.compile(rf"</?\s*(?:{_TAGS})\b[^>\n]*>[ \t]*\n?", re.I)
+
+
 def escape_delimiters(text: str) -> str:
     """Neutralise look-alikes of our delimiters inside untrusted text (documents, questions)."""
-    return re.sub(r"<(/?\s*(?:passage|question|history)\b)", r"‹\1", text, flags=re.I)
-
-
-_DELIMITER_TAG = re.compile(r"</?\s*(?:passage|question|history)\b[^>\n]*>[ \t]*\n?", re.I)
+    return _TAG_OPENING.sub(r"‹\1", text)
 
 
 def strip_delimiters(text: str) -> str:

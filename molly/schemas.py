@@ -46,7 +46,8 @@ class Chunk(_Frozen):
     @property
     def label(self) -> str:
         """A short heading for prompts: the page's short name and the innermost section, e.g.
-        'io > io.IOBase.seek' for 'io — Core tools for working with streams > … > io.IOBase.seek'.
+        'io.IOBase.seek' for 'io — Core tools for working with streams > … > io.IOBase.seek' and
+        'Input and Output > Methods of File Objects' for a section that does not repeat the page's name.
         The full path costs the model ~13 more tokens a passage (~0.25 s on 2 cores) and says
         little more; citations shown to learners keep ``where``."""
         sep = " › " if " › " in self.title else " > "  # course documents use "›"
