@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from molly.agent import Tutor
+from molly.retrieval.embedder import MiniLMEmbedder
 from molly.retrieval.retriever import DenseRetriever
 from molly.schemas import IntentKind
 
@@ -54,3 +56,19 @@ def test_embedded_answer_cites_the_course_material(embedded_tutor: Tutor) -> Non
     assert all(p.chunk.visibility == "learner" for p in answer.passages)
     assert any(c.url.startswith("course:intro-python/") for c in answer.citations), answer.text
     assert any(c.name == "course_steering" for c in answer.checks)
+
+
+def test_short_batches_take_the_fp16_copy_and_give_the_fp32_vectors(real_retriever: DenseRetriever) -> None:
+    embedder = real_retriever.embedder
+    assert isinstance(embedder, MiniLMEmbedder) and embedder._short is not None
+    queries = ["How do I read a file line by line?", "TypeError: 'int' object is not iterable"]
+    fast = embedder.embed(queries)
+    short, embedder._short = embedder._short, None  # the plain fp32 pass, for comparison
+    try:
+        exact = embedder.embed(queries)
+    finally:
+        embedder._short = short
+    assert fast.shape == exact.shape == (2, 384) and not np.array_equal(fast, exact)  # really the fp16 copy
+    assert (fast * exact).sum(axis=1).min() > 0.99999
+    # The copy shares the word embeddings rather than holding a second 47 MB of them.
+    assert short[0].auto_model.embeddings is embedder._model[0].auto_model.embeddings
