@@ -46,7 +46,7 @@ def main() -> None:
         for n, item in enumerate(items, 1):
             if item["id"] not in log.done:
                 t = time.perf_counter()
-                row = check_item(item, chunks, llm, embedder, sandbox, settings.passage_token_budget)
+                row = check_item(item, chunks, llm, embedder, sandbox)
                 row["seconds"] = round(time.perf_counter() - t, 2)
                 log.add(row)
                 print(f"[{n}/{len(items)}] {row['fault']:17s} flagged={row['flagged']!s:5s} by={row['by']} "
