@@ -103,6 +103,14 @@ def deterministic_checks(text: str, passages: list[Passage]) -> list[Check]:
     return checks
 
 
+def problems_text(checks: list[Check]) -> str:
+    """Failed deterministic checks, phrased for the reflection prompt."""
+    failed = [c for c in checks if not c.passed]
+    if not failed:
+        return ""
+    return "Automatic checks found problems: " + "; ".join(f"{c.name}: {c.detail}" for c in failed) + "."
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[`(\"'*])|\n+")
 
 
@@ -135,7 +143,7 @@ def _split_prose(prose_text: str) -> list[tuple[bool, str]]:
     return out
 
 
-def numbered_sentences(text: str, head_words: int = 7, only: set[int] | None = None) -> str:
+def numbered_sentences(text: str, head_words: int = 10, only: set[int] | None = None) -> str:
     """The prose sentences of an answer, numbered from 1, for the reflection prompt. Only the first
     ``head_words`` words of each are listed: the model has the whole answer just above, and on a
     CPU every repeated token costs prompt time. ``only`` keeps just those numbers."""

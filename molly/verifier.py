@@ -17,7 +17,7 @@ from molly.attribution import attribute
 from molly.claims import Finding, claim_texts, find_problems, revise, verdicts
 from molly.llm import UsageCounter, call_llm
 from molly.prompting import load_prompt
-from molly.reflection import deterministic_checks, drop_failures, numbered_sentences, parse_verdict
+from molly.reflection import deterministic_checks, drop_failures, numbered_sentences, parse_verdict, problems_text
 from molly.retrieval.embedder import Embedder, MemoEmbedder
 from molly.schemas import Check, Claim, Passage
 
@@ -49,9 +49,10 @@ def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passage
         ask_about = {i for i, f in enumerate(findings, 1) if not (f.problem or f.supported or f.lead_in)}
         unsupported: tuple[int, ...] | None = ()
         if ask_about:
-            # Only the open sentences are listed, with nothing about what the rules found: the
-            # verdict counts for those alone, and on a CPU each prompt token costs ~18 ms.
-            ask = load_prompt("reflect").render(sentences=numbered_sentences(draft, only=ask_about))[1]
+            found = [f"sentence {i}: {f.problem}" for i, f in enumerate(findings, 1) if f.problem]
+            problems = " ".join(filter(None, [problems_text(first), f"Found: {'; '.join(found)}." if found else ""]))
+            ask = load_prompt("reflect").render(problems=problems,
+                                                sentences=numbered_sentences(draft, only=ask_about))[1]
             reply = call_llm(llm, [*messages, AIMessage(draft), HumanMessage(ask)], counter, max_tokens=24)
             verdict = parse_verdict(reply, len(sentences))
             unsupported = tuple(n for n in verdict.unsupported if n in ask_about) if verdict.clear else None

@@ -58,7 +58,7 @@ def test_a_claim_the_rules_cannot_decide_goes_to_the_llm_in_the_same_conversatio
     q = "<question>\nHow do I read a file line by line?\n</question>"
     assert str(intent_call[1].content).startswith(q) and str(draft_call[1].content).startswith(q)
     assert '<passage id="1">' in str(draft_call[1].content)
-    assert "(1) Iterate through each line with a for …" in str(reflect_call[-1].content)
+    assert "(1) Iterate through each line with a for statement [1]." in str(reflect_call[-1].content)
 
 
 def test_unsupported_sentences_are_removed(settings: Settings, hash_retriever: DenseRetriever) -> None:

@@ -74,7 +74,7 @@ def test_the_llm_is_asked_only_about_what_the_rules_left_open() -> None:
     result = reflect(llm, [], draft, PASSAGES, counter)
     asked = str(llm.history[0][-1].content)
     assert "(2) Iterate" in asked and "(1)" not in asked and "(3)" not in asked
-    assert "quote" not in asked and "Automatic" not in asked  # only the open sentences: every token costs
+    assert "sentence 3: quotes" in asked  # the rules' finding is told to the judge
     assert [c.verdict for c in result.claims] == ["supported", "unsupported", "unsupported"]
     assert result.text == "You can loop over the file object [1]." and counter.calls == 1
     decided = reflect(ScriptedChatModel(), [], "You can loop over the file object [1].", PASSAGES, UsageCounter())

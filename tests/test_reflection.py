@@ -74,7 +74,7 @@ def test_segments_round_trip(text: str) -> None:
 
 def test_long_sentences_are_listed_by_their_first_words() -> None:
     listed = numbered_sentences("One two three four five six seven eight nine ten eleven twelve. Short one.")
-    assert listed == "(1) One two three four five six seven …\n(2) Short one."
+    assert listed == "(1) One two three four five six seven eight nine ten …\n(2) Short one."
 
 
 def test_an_answer_cut_by_the_token_limit_is_trimmed_to_its_last_complete_part() -> None:
