@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from langchain_core.messages import HumanMessage
 
 from molly.agent import Tutor
+from molly.intent import IntentReply, intent_messages
+from molly.llm import GRAMMAR_TOP_K, UsageCounter, call_json, grammar_checks_top_k
 from molly.retrieval.embedder import MiniLMEmbedder
 from molly.retrieval.retriever import DenseRetriever
 from molly.schemas import IntentKind
@@ -72,3 +75,28 @@ def test_short_batches_take_the_fp16_copy_and_give_the_fp32_vectors(real_retriev
     assert (fast * exact).sum(axis=1).min() > 0.99999
     # The copy shares the word embeddings rather than holding a second 47 MB of them.
     assert short[0].auto_model.embeddings is embedder._model[0].auto_model.embeddings
+
+
+@pytest.mark.parametrize(("k", "message"), [
+    (GRAMMAR_TOP_K, "How do I read a file line by line?"),
+    (GRAMMAR_TOP_K, "Why does my function return None?\n\ndef add(a, b):\n    print(a + b)"),
+    # Nothing likely is valid JSON here, so the whole vocabulary must be checked, token after token.
+    (4, "Write a haiku about autumn leaves. Do not use JSON."),
+])
+def test_grammar_over_the_top_k_gives_the_full_vocabularys_tokens(embedded_tutor: Tutor, k: int, message: str) -> None:
+    llm = embedded_tutor.intent_llm
+    client = llm.client  # type: ignore[attr-defined]
+    messages = intent_messages(message) if k == GRAMMAR_TOP_K else [HumanMessage(message)]
+
+    def reply() -> str:
+        client.reset()
+        return call_json(llm, messages, UsageCounter(), IntentReply, max_tokens=60)
+
+    del client._init_sampler  # llama-cpp-python's own chain: the grammar checks every token
+    try:
+        full = reply()
+    finally:
+        grammar_checks_top_k(client, k)
+    fast = reply()
+    grammar_checks_top_k(client)  # as the tutor has it
+    assert fast == full and fast.startswith("{")
