@@ -155,6 +155,22 @@ def grammar_checks_top_k(client: Any, k: int = GRAMMAR_TOP_K) -> None:
     client._init_sampler = init_sampler
 
 
+def llama_counters(llm: BaseChatModel, reset: bool = False) -> dict[str, float] | None:
+    """llama.cpp's own counters for an embedded model since their last reset: prompt tokens read,
+    tokens written, and the milliseconds each took (``reset``: start them again afterwards).
+    None for other backends. Benchmarks use them to say how fast the machine was in that run."""
+    ctx = getattr(getattr(getattr(llm, "client", None), "_ctx", None), "ctx", None)
+    if ctx is None:
+        return None
+    import llama_cpp
+
+    p = llama_cpp.llama_perf_context(ctx)
+    out = {"read": p.n_p_eval, "read_ms": p.t_p_eval_ms, "written": p.n_eval, "written_ms": p.t_eval_ms}
+    if reset:
+        llama_cpp.llama_perf_context_reset(ctx)
+    return out
+
+
 class UsageCounter(BaseCallbackHandler):
     """Counts chat-model calls and prompt tokens for one turn (thread-safe)."""
 

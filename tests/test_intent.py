@@ -8,7 +8,7 @@ import pytest
 
 from molly.fakes import ScriptedChatModel
 from molly.intent import fallback_intent, parse_intent, perceive, rule_intent
-from molly.llm import UsageCounter
+from molly.llm import UsageCounter, llama_counters
 from molly.schemas import IntentKind
 from molly.tracebacks import exception_of
 
@@ -118,3 +118,7 @@ def test_parse_intent_is_lenient_on_case_and_strict_on_kind() -> None:
     assert parse_intent(ask, "What is the difference between a list and a tuple in Python?").needs_clarification is False
     with pytest.raises(ValueError):
         parse_intent('{"kind": "homework"}')
+
+
+def test_llama_counters_are_none_for_a_model_that_is_not_llama_cpp() -> None:
+    assert llama_counters(ScriptedChatModel()) is None

@@ -3,7 +3,8 @@
 For 10 fixed questions it runs Molly's pipeline and the plain-RAG baseline back to back (order
 alternating; before each turn llama.cpp's prompt cache is reset to what a running app holds
 between turns, the shared system prompt, so neither inherits the other's question), and reports per-stage times, LLM calls, prompt tokens, median/p95 totals and the ratio.
-It also measures retrieval latency (embed + FAISS search) over 200 queries.
+It also measures retrieval latency (embed + FAISS search) over 200 queries, and (embedded model)
+llama.cpp's reading and writing speed over the plain-RAG calls, since this machine's speed drifts.
 
 Usage: ``python eval/benchmarks/pipeline_bench.py [--out eval/benchmarks/results/pipeline.json]``
 (honours MOLLY_* settings, e.g. MOLLY_LLM_BACKEND=openai for a served model).
@@ -21,6 +22,7 @@ from typing import Any
 from molly.config import Settings
 from molly.evaluation.metrics import percentile
 from molly.factory import build_retriever, build_tutor
+from molly.llm import llama_counters
 
 QUESTIONS = [
     "How do I read a file line by line?",
@@ -76,14 +78,18 @@ def main() -> None:
     idle_p50, idle_p95 = retrieval_latency(tutor.retriever)
     tutor.plain_rag("warm-up: what is a variable?")  # loads the model weights into memory
 
-    rows = []
+    rows, speed = [], {"read": 0.0, "read_ms": 0.0, "written": 0.0, "written_ms": 0.0}
     for i, q in enumerate(QUESTIONS[: args.limit]):
         order = ("molly", "plain") if i % 2 == 0 else ("plain", "molly")
         res: dict[str, Any] = {}
         for kind in order:
             reset_cache(tutor)
+            llama_counters(tutor.llm, reset=True)
             start = time.perf_counter()
             ans = tutor.ask(q) if kind == "molly" else tutor.plain_rag(q)
+            counted = llama_counters(tutor.llm) if kind == "plain" else None
+            for key, value in (counted or {}).items():  # how fast the machine ran llama.cpp in this run
+                speed[key] += value
             res[kind] = {"total": time.perf_counter() - start, "timings": ans.timings, "llm_calls": ans.llm_calls,
                          "prompt_tokens": ans.prompt_tokens, "intent": ans.intent.kind.value,
                          "cited": [c.url for c in ans.citations], "withheld": ans.withheld, "text": ans.text,
@@ -114,6 +120,10 @@ def main() -> None:
         "withheld": sum(r["molly"]["withheld"] for r in rows),
         "retrieval_ms_p50": idle_p50, "retrieval_ms_p95": idle_p95,
         "retrieval_ms_p50_after_llm": busy_p50, "retrieval_ms_p95_after_llm": busy_p95,
+        # llama.cpp's speed over the plain-RAG calls of this run, to compare runs on a machine whose
+        # speed drifts (the README's figures were taken at ~55 read and ~16-18 written tokens/s).
+        "llama_read_tok_s": speed["read"] / speed["read_ms"] * 1000 if speed["read_ms"] else None,
+        "llama_write_tok_s": speed["written"] / speed["written_ms"] * 1000 if speed["written_ms"] else None,
     }
     print(json.dumps(summary, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ from langchain_core.messages import HumanMessage
 
 from molly.agent import Tutor
 from molly.intent import IntentReply, intent_messages
-from molly.llm import GRAMMAR_TOP_K, UsageCounter, call_json, grammar_checks_top_k
+from molly.llm import GRAMMAR_TOP_K, UsageCounter, call_json, call_llm, grammar_checks_top_k, llama_counters
 from molly.retrieval.embedder import MiniLMEmbedder
 from molly.retrieval.retriever import DenseRetriever
 from molly.schemas import IntentKind
@@ -100,3 +100,12 @@ def test_grammar_over_the_top_k_gives_the_full_vocabularys_tokens(embedded_tutor
     fast = reply()
     grammar_checks_top_k(client)  # as the tutor has it
     assert fast == full and fast.startswith("{")
+
+
+def test_llama_counters_count_what_a_call_read_and_wrote(embedded_tutor: Tutor) -> None:
+    llm = embedded_tutor.intent_llm
+    llama_counters(llm, reset=True)
+    call_llm(llm, [HumanMessage("Say hello.")], UsageCounter(), max_tokens=3)
+    counted = llama_counters(llm, reset=True)
+    assert counted is not None and counted["read"] > 0 and 1 <= counted["written"] <= 3 and counted["written_ms"] > 0
+    assert llama_counters(llm) == {"read": 0, "read_ms": 0.0, "written": 0, "written_ms": 0.0}
