@@ -157,7 +157,8 @@ def grammar_checks_top_k(client: Any, k: int = GRAMMAR_TOP_K) -> None:
 
 def llama_counters(llm: BaseChatModel, reset: bool = False) -> dict[str, float] | None:
     """llama.cpp's own counters for an embedded model since their last reset: prompt tokens read,
-    tokens written, and the milliseconds each took (``reset``: start them again afterwards).
+    tokens written (llama.cpp reports at least 1 of each), and the milliseconds each took
+    (``reset``: start them again afterwards).
     None for other backends. Benchmarks use them to say how fast the machine was in that run."""
     ctx = getattr(getattr(getattr(llm, "client", None), "_ctx", None), "ctx", None)
     if ctx is None:

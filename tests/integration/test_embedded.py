@@ -108,4 +108,5 @@ def test_llama_counters_count_what_a_call_read_and_wrote(embedded_tutor: Tutor) 
     call_llm(llm, [HumanMessage("Say hello.")], UsageCounter(), max_tokens=3)
     counted = llama_counters(llm, reset=True)
     assert counted is not None and counted["read"] > 0 and 1 <= counted["written"] <= 3 and counted["written_ms"] > 0
-    assert llama_counters(llm) == {"read": 0, "read_ms": 0.0, "written": 0, "written_ms": 0.0}
+    again = llama_counters(llm)  # after a reset: no time (llama.cpp reports at least 1 token of each)
+    assert again is not None and again["read_ms"] == again["written_ms"] == 0.0
