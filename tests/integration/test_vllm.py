@@ -22,6 +22,7 @@ import pytest
 from molly.agent import Draft, Stage, Tutor
 from molly.config import Settings
 from molly.errors import BackendError
+from molly.fakes import ScriptedChatModel
 from molly.intent import IntentReply, intent_messages, parse_intent
 from molly.llm import UsageCounter, build_chat_model, call_json, check_server, stream_llm
 from molly.prompting import task_messages
@@ -132,9 +133,13 @@ def test_down_server_and_wrong_model_fail_clearly_at_start(vllm: tuple[str, int]
 
 
 def test_server_killed_mid_answer_gives_a_clear_message(vllm: tuple[str, int], real_retriever: DenseRetriever) -> None:
-    """Last in the module: it kills the server."""
+    """Last in the module: it kills the server. The intent comes from a script: on a slow machine
+    vLLM's 0.5B model once wrote this question's intent JSON to its 120-token cap twice, and the
+    60 s timeout fired before the draft began (CI); the served intent is tested above."""
     settings = served(vllm[0]).model_copy(update={"max_answer_tokens": 400})
-    tutor = Tutor(settings, build_chat_model(settings), real_retriever)
+    intent = ScriptedChatModel(default='{"kind": "concept", "knowledge_points": ["for", "while", "break"], '
+                                       '"search_query": "for loop while loop break continue"}')
+    tutor = Tutor(settings, build_chat_model(settings), real_retriever, intent_llm=intent)
     events = tutor.run("Explain Python's for loops, while loops, break and continue in detail, with examples.")
     killed: list[float] = []
     once = threading.Lock()
@@ -157,6 +162,7 @@ def test_server_killed_mid_answer_gives_a_clear_message(vllm: tuple[str, int], r
                     kill()
     finally:
         timer.cancel()
+    assert intent.history, "the scripted intent model was not asked"
     assert killed, "the draft ended before the server was killed"
     assert time.monotonic() - killed[0] < 15  # bounded retries: one, against a refused connection
     assert "stopped answering" in caught.value.user_message or "did not answer" in caught.value.user_message
