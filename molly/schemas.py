@@ -41,7 +41,7 @@ class Chunk(_Frozen):
     @property
     def where(self) -> str:
         """A citation label: the title, plus the page or cell for course documents."""
-        return f"{self.title} ({self.locator})" if self.locator and self.locator not in self.title else self.title
+        return self._located(self.title)
 
     @property
     def label(self) -> str:
@@ -54,7 +54,11 @@ class Chunk(_Frozen):
         parts = self.title.split(sep)
         page, last = parts[0].split(" — ", 1)[0].strip(), parts[-1]
         label = page if len(parts) == 1 else last if last.startswith(page + ".") else f"{page}{sep}{last}"
-        return f"{label} ({self.locator})" if self.locator and self.locator not in label else label
+        return self._located(label)
+
+    def _located(self, name: str) -> str:
+        """``name`` plus the page or cell of a course document, unless it already says it."""
+        return f"{name} ({self.locator})" if self.locator and self.locator not in name else name
 
     def embedding_text(self) -> str:
         """The text that is embedded: title path first, since it names the topic."""
