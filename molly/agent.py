@@ -22,7 +22,7 @@ from molly.codecheck import Fixer, check_code, reproduce
 from molly.config import Settings
 from molly.courses import steering
 from molly.errors import CourseError, InvalidQuestionError
-from molly.intent import intent_messages, is_vague, perceive
+from molly.intent import intent_messages, is_vague, may_be_off_topic, perceive
 from molly.leakguard import redact
 from molly.llm import UsageCounter, call_llm, stream_llm
 from molly.prompting import CANARY, format_passages, load_prompt, strip_delimiters, system_text, task_messages
@@ -147,6 +147,16 @@ class Tutor:
         with self._lock:
             yield from self._run(q, exclude, profile, turns)
 
+    def understand(self, question: str, counter: UsageCounter, exclude: tuple[str, ...] = (),
+                   course: str | None = None, history: History | None = None) -> Intent:
+        """What the learner needs. A first message that may be off-topic (``may_be_off_topic``) and
+        has nothing near it in the docs or the course's materials (no passage above the score
+        floor) is off-topic by rule: the 1.5B model calls "What is the capital of Australia?" a
+        concept, and the draft then answered it from its own knowledge. Else ``intent.perceive``."""
+        if not history and may_be_off_topic(question) and not self.retriever.retrieve([question], exclude, course):
+            return Intent(kind=IntentKind.OFF_TOPIC, search_query=question.strip()[:200], source="rule")
+        return perceive(question, self.intent_llm, counter, history)
+
     def _profile(self, course: str | None) -> CourseProfile | None:
         if course is None:
             return None
@@ -172,7 +182,7 @@ class Tutor:
         s = time.perf_counter()
         yield Stage("understanding", False, 0.0)
         q, early_checks = self._reproduce(q)
-        intent = perceive(q, self.intent_llm, counter, history)
+        intent = self.understand(q, counter, exclude, profile.name if profile else None, history)
         yield stage("intent", s)
 
         def finish(text: str, passages: list[Passage], checks: list[Check], withheld: bool = False,

@@ -37,6 +37,18 @@ _REVIEW = re.compile(r"(?i)\b(review|improve|better way|feedback|clean(?:er)?|py
 _HOWTO = re.compile(r"(?i)^\s*(how (do|can|would|should|to)|what'?s the (best )?way to|is there a way to|i want to|i need to)\b")
 _UNSEEN = re.compile(r"(?i)\b(it|this|that|these|those|something|stuff|my (?:code|program|script|homework)|"
                      r"(?:does ?n[o']t|do ?n[o']t|won'?t|not) work(?:ing)?|stuck|broken|help)\b")
+# Words and shapes of programming talk, the learner's course work included. Common English words
+# that are also Python keywords (for, if, while, set, help) are left out: they would keep "Should I
+# wait for the next phone?" in scope.
+_PROGRAMMING = re.compile(
+    r"(?i)\b(python|py|codes?|coded|coding|program(?:s|med|ming|mer)?|script|functions?|func|methods?|class(?:es)?|"
+    r"objects?|variables?|loops?|lists?|tuples?|dict(?:ionar(?:y|ies))?|strings?|str|int|integers?|float|bool(?:ean)?|"
+    r"files?|modules?|packages?|import|librar(?:y|ies)|errors?|exceptions?|bugs?|debug\w*|print\w*|input|output|"
+    r"return\w*|arguments?|parameters?|syntax|compil\w+|execut\w+|algorithm\w*|recursi\w+|arrays?|index\w*|"
+    r"lambda|generators?|iterat\w+|decorators?|pip|install\w*|ide|editor|terminal|shell|command|console|"
+    r"task\d*|lab\d*|assignments?|homework|exercises?|quiz\w*|exams?|hint|operators?|slic\w+|regex|json|csv|"
+    r"api|sql|html|numpy|pandas|turtle|tkinter|pygame|computers?|software|developer|git|github|linux)\b"
+    r"|[A-Za-z_]\w*\(|\w+_\w+|\w+\.\w+|```|==|!=|<=|>=|\+=|->|[{}\[\]]")
 _ERRORISH = re.compile(r"(?i)\b(error|exception|traceback|crash(es|ed)?|doesn'?t work|does not work|not working|fails?)\b")
 
 
@@ -111,6 +123,13 @@ def may_clarify(question: str) -> bool:
     two or pointing at something unseen ("it doesn't work"). Small models flag clear questions
     ("What is a lambda function?") as unclear too often, so only these are asked about it."""
     return is_vague(question) and (len(question.split()) <= 2 or bool(_UNSEEN.search(question)))
+
+
+def may_be_off_topic(question: str) -> bool:
+    """No programming word or code (course words such as task, lab or homework count), and not a
+    short report of something unseen ("it broke"), which gets a clarifying question instead.
+    Off-topic if nothing in the knowledge base is near it either (see ``Tutor.understand``)."""
+    return _PROGRAMMING.search(question) is None and not may_clarify(question)
 
 
 def parse_intent(text: str, question: str = "") -> Intent:

@@ -46,6 +46,7 @@ def badge(answer: Answer) -> str:
     said = []
     if "claims_supported" in by:
         said.append("sentences checked against the docs" if by["claims_supported"].passed
+                    else "no docs passage to check the sentences against" if not answer.passages
                     else "sentences could not all be checked")
     if code:
         ok = sum(c.passed for c in code)

@@ -43,7 +43,15 @@ def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passage
     checks: list[Check] = []
     claims: list[Claim] = []
     text = draft
-    if sentences:
+    if sentences and not passages:
+        # Nothing to check against: the tutor prompt asks for brief uncited guidance then. Say so,
+        # rather than let the verdict call it supported ("The capital of Australia is Canberra."
+        # passed as "all 1 sentences supported"); and no LLM call.
+        checks.append(Check(name="claims_supported", passed=False, detail=(
+            "no documentation passage matched the question: general guidance, not checked against the docs")))
+        claims = [Claim(text=c, verdict="unchecked", reason="no documentation passage to check it against")
+                  for c in sentences]
+    elif sentences:
         findings = find_problems(sentences, passages, embedder) if rules else [Finding() for _ in sentences]
         # The LLM judges only what the rules left open; when they decided everything, no call.
         ask_about = {i for i, f in enumerate(findings, 1) if not (f.problem or f.supported or f.lead_in)}

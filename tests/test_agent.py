@@ -10,8 +10,10 @@ from molly.agent import OFF_TOPIC_REPLY, WITHHELD_REPLY, Draft, Stage, Tutor
 from molly.config import Settings
 from molly.errors import BackendError, InvalidQuestionError
 from molly.fakes import ScriptedChatModel
+from molly.llm import UsageCounter
 from molly.retrieval.retriever import DenseRetriever
 from molly.schemas import Answer, IntentKind
+from molly.ui import render_answer
 
 
 def intent_json(kind: str = "howto", **extra: object) -> str:
@@ -96,6 +98,43 @@ def test_off_topic_gets_a_scope_reply_without_retrieval(settings: Settings, hash
     t, llm = tutor(settings, hash_retriever, [intent_json("off_topic")])
     answer = t.ask("What's the best pizza in Naples?")
     assert answer.text == OFF_TOPIC_REPLY and answer.passages == [] and answer.llm_calls == 1
+
+
+class NothingNear:
+    """A retriever that finds no passage above the floor, whatever the question."""
+
+    def retrieve(self, queries: list[str], exclude: tuple[str, ...] = (), course: str | None = None) -> list:
+        return []
+
+
+def test_a_question_with_no_programming_word_and_nothing_near_it_is_off_topic_without_the_llm(
+        settings: Settings) -> None:
+    llm = ScriptedChatModel()  # any call would fail: nothing is scripted
+    answer = Tutor(settings, llm, NothingNear()).ask("What is the capital of Australia?")
+    assert answer.text == OFF_TOPIC_REPLY and answer.llm_calls == 0 and llm.history == []
+    assert answer.intent.kind is IntentKind.OFF_TOPIC and answer.intent.source == "rule"
+
+
+@pytest.mark.parametrize("question", ["What is a walrus operator?", "it broke"])
+def test_programming_words_and_vague_reports_still_go_to_the_llm(settings: Settings, question: str) -> None:
+    llm = ScriptedChatModel().enqueue([intent_json("concept")])
+    assert Tutor(settings, llm, NothingNear()).understand(question, UsageCounter()).source == "llm"
+
+
+def test_a_python_question_with_nothing_near_it_is_answered_but_marked_unchecked(settings: Settings) -> None:
+    llm = ScriptedChatModel().enqueue([intent_json("concept"), "The passages do not cover cali. It may be a name "
+                                                               "from your course."])
+    answer = Tutor(settings, llm, NothingNear()).ask("What is cali in my code?")
+    assert answer.llm_calls == 2 and not answer.withheld and answer.passages == []  # no verdict call
+    assert not next(c for c in answer.checks if c.name == "claims_supported").passed
+    assert "no docs passage to check the sentences against" in render_answer(answer)
+
+
+def test_a_follow_up_is_never_off_topic_by_rule(settings: Settings) -> None:
+    llm = ScriptedChatModel().enqueue([intent_json("concept"), "Canberra is not in the passages.", "NONE"])
+    answer = Tutor(settings, llm, NothingNear()).ask("and the capital of Australia?",
+                                                      history=[("What is a dict?", "A mapping [1].")])
+    assert answer.intent.source == "llm"
 
 
 def test_clarifying_question_is_asked(settings: Settings, hash_retriever: DenseRetriever) -> None:

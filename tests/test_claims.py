@@ -61,6 +61,14 @@ def test_problems_and_re_citing() -> None:
     assert [c.shown for c in shown] == [False, True, True] and shown[2].cites == [1]
 
 
+def test_with_no_passage_nothing_is_called_supported_and_no_llm_is_asked() -> None:
+    result = reflect(ScriptedChatModel(), [], "The capital of Australia is Canberra.", [], UsageCounter())
+    check = next(c for c in result.checks if c.name == "claims_supported")
+    assert not check.passed and "no documentation passage" in check.detail and not result.withheld
+    assert [c.verdict for c in result.claims] == ["unchecked"]
+    assert result.text == "The capital of Australia is Canberra."
+
+
 def test_no_clear_verdict_leaves_open_claims_unchecked() -> None:
     claims = ["Iterate through each line with a for statement [1]."]
     assert verdicts(claims, find_problems(claims, PASSAGES), None)[0].verdict == "unchecked"

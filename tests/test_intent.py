@@ -7,7 +7,7 @@ import json
 import pytest
 
 from molly.fakes import ScriptedChatModel
-from molly.intent import fallback_intent, parse_intent, perceive, rule_intent
+from molly.intent import fallback_intent, may_be_off_topic, parse_intent, perceive, rule_intent
 from molly.llm import UsageCounter, llama_counters
 from molly.schemas import IntentKind
 from molly.tracebacks import exception_of
@@ -76,6 +76,20 @@ def test_a_request_for_finished_homework_is_decided_by_rule_without_the_llm(text
                                   "How do I check my answer to a quiz question in Python?"])
 def test_questions_that_mention_homework_are_not_solution_requests_by_rule(text: str) -> None:
     assert rule_intent(text) is None
+
+
+@pytest.mark.parametrize("text", ["What is the capital of Australia?", "How do I fix my bike chain?",
+                                  "Should I buy a new phone or wait for the next model?", "Tell me a joke about cats."])
+def test_questions_with_no_programming_word_may_be_off_topic(text: str) -> None:
+    assert may_be_off_topic(text)
+
+
+@pytest.mark.parametrize("text", ["How do I sort a list?", "what's the difference between = and ==",
+                                  "Why does my_total stay 0?", "Why does greet() print twice?",
+                                  "Please explain task 4", "Can you give me a hint for the lab?",
+                                  "it broke", "I'm stuck, it doesn't work"])
+def test_programming_words_code_and_vague_reports_are_never_off_topic_by_rule(text: str) -> None:
+    assert not may_be_off_topic(text)
 
 
 def test_only_a_vague_first_message_is_asked_about_clarification() -> None:

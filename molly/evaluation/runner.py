@@ -30,7 +30,6 @@ from molly.evaluation.html_report import render_html
 from molly.evaluation.judges import code_runs, correctness, faithfulness, leaks_solution, similarity
 from molly.evaluation.metrics import aggregate, percentile, retrieval_scores
 from molly.evaluation.rowlog import RowLog
-from molly.intent import perceive
 from molly.llm import UsageCounter
 from molly.prompting import load_prompt
 from molly.retrieval.retriever import DenseRetriever
@@ -104,7 +103,7 @@ class EvalRun:
         if config == INTENT:
             counter, start = UsageCounter(), time.perf_counter()
             try:
-                intent = perceive(item.question, self.tutor.intent_llm, counter)
+                intent = self.tutor.understand(item.question, counter, exclude)
             except MollyError as e:
                 return {"metrics": {"error_rate": 1.0}, "error": e.user_message}
             metrics = {"latency_s": time.perf_counter() - start, "llm_calls_per_turn": float(counter.calls),

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 from langchain_core.messages import HumanMessage
 
-from molly.agent import Tutor
+from molly.agent import OFF_TOPIC_REPLY, Tutor
+from molly.config import Settings
+from molly.fakes import ScriptedChatModel
 from molly.intent import IntentReply, intent_messages
 from molly.llm import GRAMMAR_TOP_K, UsageCounter, call_json, call_llm, grammar_checks_top_k, llama_counters
 from molly.retrieval.embedder import MiniLMEmbedder
@@ -20,6 +22,24 @@ DOCS = "https://docs.python.org/3.11/"
 def test_retrieval_finds_the_tutorial_section_for_reading_lines(real_retriever: DenseRetriever) -> None:
     ids = [p.chunk.id for p in real_retriever.retrieve(["How do I read a file line by line?"])]
     assert any(i.startswith("tutorial/inputoutput.html#") for i in ids), ids
+
+
+@pytest.mark.parametrize("question", ["What is the capital of Australia?", "How do I fix my bike chain?",
+                                      "What's the weather going to be tomorrow?"])
+def test_general_knowledge_gets_the_scope_reply_without_the_llm(real_settings: Settings,
+                                                                real_retriever: DenseRetriever, question: str) -> None:
+    llm = ScriptedChatModel()  # any call would fail: nothing is scripted
+    answer = Tutor(real_settings, llm, real_retriever).ask(question)
+    assert answer.text == OFF_TOPIC_REPLY and answer.llm_calls == 0
+
+
+@pytest.mark.parametrize("question", ["How do I read a file line by line?", "What does enumerate do?",
+                                      "What is a decorator?", "How do I round a number to 2 digits?", "How do I get the length of a word?"])
+def test_python_questions_are_never_off_topic_by_rule(real_settings: Settings, real_retriever: DenseRetriever,
+                                                      question: str) -> None:
+    llm = ScriptedChatModel(default='{"kind": "concept", "knowledge_points": [], "search_query": "x"}')
+    intent = Tutor(real_settings, llm, real_retriever).understand(question, UsageCounter())
+    assert intent.source == "llm"
 
 
 def test_read_file_line_by_line_is_answered_with_a_docs_citation(embedded_tutor: Tutor) -> None:
