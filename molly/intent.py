@@ -55,7 +55,9 @@ _ERRORISH = re.compile(r"(?i)\b(error|exception|traceback|crash(es|ed)?|doesn'?t
 def rule_intent(question: str) -> Intent | None:
     """An ``Intent`` decided without the LLM when the case is unmistakable: a traceback is an
     error; a request for the finished homework is a solution request (the 1.5B model calls most
-    of them concepts, and then writes the solution)."""
+    of them concepts, and then writes the solution); code shown with a request for feedback and
+    no error is a code review (the model called half of them concepts, so they missed the review
+    guidance)."""
     exc = exception_of(question)
     if _TRACEBACK.search(question) and exc:
         name, message = exc
@@ -64,6 +66,8 @@ def rule_intent(question: str) -> Intent | None:
                       search_query=f"{short} {message}"[:200].strip())
     if _SOLUTION.search(question):
         return Intent(kind=IntentKind.SOLUTION_REQUEST, search_query=question.strip()[:200], source="rule")
+    if _CODE.search(question) and _REVIEW.search(question) and not (exc or _ERRORISH.search(question)):
+        return Intent(kind=IntentKind.CODE_REVIEW, search_query=question.strip()[:200], source="rule")
     return None
 
 

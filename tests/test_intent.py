@@ -78,6 +78,24 @@ def test_questions_that_mention_homework_are_not_solution_requests_by_rule(text:
     assert rule_intent(text) is None
 
 
+@pytest.mark.parametrize("text", [
+    "Is this good Python style?\n```python\ndef is_even(n):\n    if n % 2 == 0:\n        return True\n```",
+    "Could you review my function?\n    for x in xs:\n        print(x)",
+])
+def test_code_with_a_request_for_feedback_is_a_code_review_by_rule(text: str) -> None:
+    llm = ScriptedChatModel()  # any call would fail: nothing is scripted
+    intent = perceive(text, llm, UsageCounter())
+    assert intent.kind is IntentKind.CODE_REVIEW and intent.source == "rule" and llm.history == []
+
+
+@pytest.mark.parametrize("text", [
+    "Can you review it? It fails with an error:\n```python\nprint(items[5])\n```",  # an error, not a review
+    "Is there a better way to loop over two lists at once?",  # no code: the model decides
+])
+def test_feedback_words_without_code_or_with_an_error_are_not_reviews_by_rule(text: str) -> None:
+    assert rule_intent(text) is None
+
+
 @pytest.mark.parametrize("text", ["What is the capital of Australia?", "How do I fix my bike chain?",
                                   "Should I buy a new phone or wait for the next model?", "Tell me a joke about cats."])
 def test_questions_with_no_programming_word_may_be_off_topic(text: str) -> None:
