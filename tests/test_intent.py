@@ -60,32 +60,26 @@ def test_two_invalid_outputs_fall_back_to_rules() -> None:
     assert counter.calls == 2
 
 
-@pytest.mark.parametrize("text", [
-    "Can you solve my homework assignment for me?",
-    "Write the whole program for my assignment: a menu that adds and removes contacts",
-    "Give me the finished code for the tic-tac-toe project we have to hand in tomorrow.",
-    "Solve the lab for me: read a CSV of students and print the top scorer.",
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Can you solve my homework assignment for me?", IntentKind.SOLUTION_REQUEST),
+    ("Write the whole program for my assignment: a menu that adds and removes contacts", IntentKind.SOLUTION_REQUEST),
+    ("Give me the finished code for the tic-tac-toe project we have to hand in tomorrow.", IntentKind.SOLUTION_REQUEST),
+    ("Solve the lab for me: read a CSV of students and print the top scorer.", IntentKind.SOLUTION_REQUEST),
+    # code shown with a request for feedback, and no error
+    ("Is this good Python style?\n```python\ndef is_even(n):\n    if n % 2 == 0:\n        return True\n```",
+     IntentKind.CODE_REVIEW),
+    ("Could you review my function?\n    for x in xs:\n        print(x)", IntentKind.CODE_REVIEW),
 ])
-def test_a_request_for_finished_homework_is_decided_by_rule_without_the_llm(text: str) -> None:
+def test_unmistakable_requests_are_decided_by_rule_without_the_llm(text: str, kind: IntentKind) -> None:
     llm = ScriptedChatModel()  # any call would fail: nothing is scripted
     intent = perceive(text, llm, UsageCounter())
-    assert intent.kind is IntentKind.SOLUTION_REQUEST and intent.source == "rule" and llm.history == []
+    assert intent.kind is kind and intent.source == "rule" and llm.history == []
 
 
 @pytest.mark.parametrize("text", ["In this exercise, what does the code do?", "What is the whole code doing here?",
                                   "How do I check my answer to a quiz question in Python?"])
 def test_questions_that_mention_homework_are_not_solution_requests_by_rule(text: str) -> None:
     assert rule_intent(text) is None
-
-
-@pytest.mark.parametrize("text", [
-    "Is this good Python style?\n```python\ndef is_even(n):\n    if n % 2 == 0:\n        return True\n```",
-    "Could you review my function?\n    for x in xs:\n        print(x)",
-])
-def test_code_with_a_request_for_feedback_is_a_code_review_by_rule(text: str) -> None:
-    llm = ScriptedChatModel()  # any call would fail: nothing is scripted
-    intent = perceive(text, llm, UsageCounter())
-    assert intent.kind is IntentKind.CODE_REVIEW and intent.source == "rule" and llm.history == []
 
 
 @pytest.mark.parametrize("text", [
