@@ -22,7 +22,7 @@ from molly.codecheck import Fixer, check_code, reproduce
 from molly.config import Settings
 from molly.courses import steering
 from molly.errors import CourseError, InvalidQuestionError
-from molly.intent import intent_messages, is_vague, may_be_off_topic, perceive
+from molly.intent import intent_messages, is_vague, may_be_off_topic, perceive, ruled
 from molly.leakguard import redact
 from molly.llm import UsageCounter, call_llm, stream_llm
 from molly.prompting import CANARY, format_passages, load_prompt, strip_delimiters, system_text, task_messages
@@ -154,7 +154,7 @@ class Tutor:
         floor) is off-topic by rule: the 1.5B model calls "What is the capital of Australia?" a
         concept, and the draft then answered it from its own knowledge. Else ``intent.perceive``."""
         if not history and may_be_off_topic(question) and not self.retriever.retrieve([question], exclude, course):
-            return Intent(kind=IntentKind.OFF_TOPIC, search_query=question.strip()[:200], source="rule")
+            return ruled(IntentKind.OFF_TOPIC, question)
         return perceive(question, self.intent_llm, counter, history)
 
     def _profile(self, course: str | None) -> CourseProfile | None:

@@ -52,6 +52,11 @@ _PROGRAMMING = re.compile(
 _ERRORISH = re.compile(r"(?i)\b(error|exception|traceback|crash(es|ed)?|doesn'?t work|does not work|not working|fails?)\b")
 
 
+def ruled(kind: IntentKind, question: str) -> Intent:
+    """An intent decided by rule, with the question itself as the search query."""
+    return Intent(kind=kind, search_query=question.strip()[:200], source="rule")
+
+
 def rule_intent(question: str) -> Intent | None:
     """An ``Intent`` decided without the LLM when the case is unmistakable: a traceback is an
     error; a request for the finished homework is a solution request (the 1.5B model calls most
@@ -65,9 +70,9 @@ def rule_intent(question: str) -> Intent | None:
         return Intent(kind=IntentKind.ERROR, knowledge_points=[short], source="rule",
                       search_query=f"{short} {message}"[:200].strip())
     if _SOLUTION.search(question):
-        return Intent(kind=IntentKind.SOLUTION_REQUEST, search_query=question.strip()[:200], source="rule")
+        return ruled(IntentKind.SOLUTION_REQUEST, question)
     if _CODE.search(question) and _REVIEW.search(question) and not (exc or _ERRORISH.search(question)):
-        return Intent(kind=IntentKind.CODE_REVIEW, search_query=question.strip()[:200], source="rule")
+        return ruled(IntentKind.CODE_REVIEW, question)
     return None
 
 
