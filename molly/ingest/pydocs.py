@@ -26,6 +26,10 @@ from molly.schemas import Chunk
 #: Learner-relevant parts of the docs (folders, plus single pages at the root).
 FOLDERS = ("tutorial", "library", "reference", "faq", "howto", "using")
 ROOT_PAGES = ("glossary.html",)
+#: Pages left out: ``test`` documents CPython's own regression-test helpers ("for internal use by
+#: Python only"), yet names like ``test.support.sortdict`` or ``os_helper.create_empty_file`` were
+#: retrieved for learners' "sort a dict" or "create a file" questions.
+SKIP_PAGES = ("library/test.html",)
 _BLOCK = {
     "p", "div", "li", "dt", "dd", "ul", "ol", "dl", "table", "tr", "blockquote", "figure",
     "h1", "h2", "h3", "h4", "h5", "h6", "section", "caption", "thead", "tbody", "aside",
@@ -182,7 +186,8 @@ def page_chunks(page: str, html: str, max_chars: int = MAX_CHARS,
 def build_corpus(html_root: Path) -> tuple[list[Chunk], dict[str, str]]:
     """Chunk the learner-relevant pages under ``html_root`` (sorted, so output is stable);
     also return the anchor alias map (see ``page_chunks``)."""
-    pages = [p for folder in FOLDERS for p in sorted((html_root / folder).rglob("*.html"))]
+    pages = [p for folder in FOLDERS for p in sorted((html_root / folder).rglob("*.html"))
+             if p.relative_to(html_root).as_posix() not in SKIP_PAGES]
     pages += [html_root / name for name in ROOT_PAGES]
     chunks: list[Chunk] = []
     aliases: dict[str, str] = {}
@@ -196,7 +201,9 @@ def build_corpus(html_root: Path) -> tuple[list[Chunk], dict[str, str]]:
 def write_corpus(chunks: list[Chunk], aliases: dict[str, str], out_dir: Path) -> str:
     """Write ``chunks.jsonl`` and ``anchors.json`` (alias -> chunk id); return the corpus sha256."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    data = "".join(json.dumps(c.model_dump(), ensure_ascii=False) + "\n" for c in chunks)
+    # Defaults (learner visibility, no locator) are left out: every docs chunk has them, and without
+    # them a rebuild's diff shows only the text that changed.
+    data = "".join(json.dumps(c.model_dump(exclude_defaults=True), ensure_ascii=False) + "\n" for c in chunks)
     (out_dir / "chunks.jsonl").write_text(data, encoding="utf-8")
     (out_dir / "anchors.json").write_text(json.dumps(aliases, indent=0) + "\n", encoding="utf-8")
     return hashlib.sha256(data.encode()).hexdigest()

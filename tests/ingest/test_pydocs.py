@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from molly.config import Settings
 from molly.ingest.chunking import split_text
-from molly.ingest.pydocs import MAX_CHARS, page_chunks
+from molly.ingest.pydocs import MAX_CHARS, build_corpus, page_chunks
+from molly.retrieval.store import load_corpus
 
 PAGE = """<html><body><div class="body" role="main">
 <section id="built-in-functions"><h1>Built-in Functions<a class="headerlink" href="#x">¶</a></h1>
@@ -46,6 +50,19 @@ def test_sections_api_entries_and_glossary_become_chunks() -> None:
     assert "```\nfor x in  range(3):\n    print(x)\n```" in go.text  # code kept byte for byte
     assert chunks["library/functions.html#sub"].title == "Built-in Functions > Sub part"
     assert abs_.url == "https://docs.python.org/3.11/library/functions.html#abs"
+
+
+def test_the_regression_test_helpers_page_is_left_out(tmp_path: Path) -> None:
+    """``library/test.html`` (CPython's internal test helpers) is skipped; its neighbours are kept."""
+    (tmp_path / "library").mkdir()
+    for name in ("functions.html", "test.html"):
+        (tmp_path / "library" / name).write_text(PAGE, encoding="utf-8")
+    (tmp_path / "glossary.html").write_text(PAGE, encoding="utf-8")
+    chunks, _ = build_corpus(tmp_path)
+    pages = {c.page for c in chunks}
+    assert pages == {"library/functions.html", "glossary.html"}
+    shipped, _ = load_corpus(Settings().kb_dir)
+    assert not [c.id for c in shipped if c.page == "library/test.html"]
 
 
 def test_long_sections_split_with_unique_ids() -> None:
