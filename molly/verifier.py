@@ -15,6 +15,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from molly.attribution import attribute
 from molly.claims import Finding, claim_texts, find_problems, revise, verdicts
+from molly.coderepair import repair_code
 from molly.llm import UsageCounter, call_llm
 from molly.prompting import load_prompt
 from molly.reflection import deterministic_checks, drop_failures, numbered_sentences, parse_verdict, problems_text
@@ -36,13 +37,15 @@ def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passage
             counter: UsageCounter, embedder: Embedder | None = None, rules: bool = True) -> Reflection:
     """Check ``draft`` (written in reply to ``messages``) against ``passages``; one LLM call.
     Without ``rules`` the LLM judges every sentence (the claim rules of ``claims.py`` are skipped)."""
-    first = deterministic_checks(draft, passages)
+    # Code blocks are mended first; the conversation keeps the model's own draft, whose tokens
+    # llama.cpp and vLLM already hold in their cache.
+    text, repairs = repair_code(draft)
+    checks = [Check(name="code_repaired", passed=True, detail="; ".join(repairs))] if repairs else []
+    first = deterministic_checks(text, passages)
     if embedder is not None:
         embedder = MemoEmbedder(embedder)  # the claim rules and attribution share the passages' vectors
     sentences = claim_texts(draft)
-    checks: list[Check] = []
     claims: list[Claim] = []
-    text = draft
     if sentences and not passages:
         # Nothing to check against: the tutor prompt asks for brief uncited guidance then. Say so,
         # rather than let the verdict call it supported ("The capital of Australia is Canberra."
@@ -82,7 +85,7 @@ def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passage
         if recited:
             checks.append(Check(name="citations_matched", passed=True,
                                 detail=f"{recited} sentence(s) re-cited to the passage their words come from"))
-        text, claims = revise(draft, claims, findings)
+        text, claims = revise(text, claims, findings)
     if embedder is not None:
         text, added = attribute(text, passages, embedder)
         if added:
