@@ -2,8 +2,8 @@
 
 In the FAQ dev answers of plain RAG and the bare model (``eval/results/faq_dev_*``), 34 of 120
 Python blocks did not parse, and reflection removed such blocks from the learner's answer. Most
-were one slip: surplus closing brackets (``list(map(square, numbers)))``, ``array('i', [1, 2]])``),
-which the 1.5B model writes when a run of brackets is one token. Others were shell commands
+were one slip: surplus closing brackets (``list(map(square, numbers)))``, ``array('i', [1, 2]])``);
+likely because its tokenizer has single tokens for runs of brackets. Others were shell commands
 labelled ``python`` (``pip install …``), or a whole block indented under a list item.
 
 Each repair is kept only if the block then parses; anything else is left for the syntax check
