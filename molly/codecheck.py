@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,16 @@ from molly.schemas import Check
 _FRAGMENT = ("NameError", "FileNotFoundError", "ModuleNotFoundError", "ImportError", "EOFError", "PermissionError",
              "IsADirectoryError", "NotADirectoryError", "OSError", "ConnectionError", "TimeoutError")
 _PRINT_COMMENT = re.compile(r"^(print\(.*\))(\s*#\s*)(.+?)\s*$")
+_STDLIB_IMPORT = re.compile(r"^ImportError: cannot import name '[^']+' from '([\w.]+)'")
+
+
+def _needs_context(error: str) -> bool:
+    """Whether an error means missing context (a file, a third-party module, a name defined
+    elsewhere) rather than wrong code. Importing a name the standard library does not have is
+    wrong code: the model wrote ``from itertools import unique_everseen`` (a docs recipe)."""
+    if (m := _STDLIB_IMPORT.match(error)) and m.group(1).split(".")[0] in sys.stdlib_module_names:
+        return False
+    return error.split(":", 1)[0].strip() in _FRAGMENT
 
 
 Fixer = Callable[[str, str], "str | None"]  # (code, real error) -> corrected code, or None
@@ -58,7 +69,7 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None) -> tuple[s
                                     detail=f"ran on {where}; corrected its output comments to what it printed"))
             else:
                 checks.append(Check(name=f"code_ran_{n}", passed=True, detail=f"ran on {where}"))
-        elif kind in _FRAGMENT:
+        elif _needs_context(error):
             checks.append(Check(name=f"code_ran_{n}", passed=True,
                                 detail=f"not run to the end on {where}: a fragment ({error})"))
         elif kind and re.search(rf"\b{re.escape(kind)}\b", prose):
@@ -149,8 +160,7 @@ def reproduce(question: str, sandbox: Sandbox) -> Reproduction | None:
     if code is None:
         return None
     result = sandbox.run(code)
-    kind = result.error.split(":", 1)[0].strip() if result.error else ""
-    if result.timed_out or result.output_truncated or kind in _FRAGMENT:
+    if result.timed_out or result.output_truncated or _needs_context(result.error):
         return None
     traceback = "" if result.ok else re.sub(r'File "[^"]*main\.py"', 'File "your code"', result.stderr.strip())
     return Reproduction(code, "\n".join(traceback.splitlines()[-12:]), result.stdout[-2000:])

@@ -60,6 +60,17 @@ def test_fragments_and_input_are_kept_and_reported(sandbox: Sandbox) -> None:
     assert "ModuleNotFoundError" in checks[2].detail
 
 
+def test_importing_what_the_standard_library_lacks_is_an_error_not_a_fragment(sandbox: Sandbox) -> None:
+    """The model wrote ``from itertools import unique_everseen`` (a recipe in the docs, not a function);
+    a third-party module or the learner's own one is still only missing context."""
+    text = ("Remove duplicates in order [1]:\n\n```python\nfrom itertools import unique_everseen\n"
+            "print(list(unique_everseen([1, 1, 2])))\n```\n\n```python\nfrom mylib import helper\n```")
+    fixed, checks = check_code(text, sandbox)
+    assert "from itertools import unique_everseen\n" not in fixed and "from mylib import helper\n" in fixed
+    assert "cannot import name 'unique_everseen' from 'itertools'" in fixed
+    assert not checks[0].passed and checks[1].passed and "fragment (ModuleNotFoundError" in checks[1].detail
+
+
 def test_repl_blocks_run_as_source(sandbox: Sandbox) -> None:
     text = "Slicing [1]:\n\n```pycon\n>>> s = 'python'\n>>> s[1:3]\n'yt'\n```"
     _, checks = check_code(text, sandbox)
