@@ -18,19 +18,11 @@ import ast
 import re
 import textwrap
 
-from molly.reflection import python_blocks
+from molly.reflection import python_blocks, syntax_error
 
 _MAX_SURPLUS = 8  # more surplus closers than this is not one slip
 # Lines that are shell commands, not Python (with or without a ``$`` prompt).
 _SHELL = re.compile(r"^\s*(\$\s|(pip3?|python3?|py|mkdir|cd|chmod|ls|cp|mv|rm|pyinstaller|conda|export|source)(\s|$))")
-
-
-def _parses(code: str) -> bool:
-    try:
-        ast.parse(code)
-    except (SyntaxError, ValueError):
-        return False
-    return True
 
 
 def _is_shell(code: str) -> bool:
@@ -62,7 +54,7 @@ def drop_surplus_closers(code: str) -> tuple[str, int] | None:
 def repair_block(code: str) -> tuple[str, str, str] | None:
     """(fence language, code, what was done) for a block that does not parse and can be mended;
     None for one that parses, or that no repair makes parse."""
-    if _parses(code) or ">>>" in code:
+    if ">>>" in code or syntax_error(code) is None:
         return None
     if _is_shell(code):
         return "console", textwrap.dedent(code), "shell commands, shown as a console block"
