@@ -41,10 +41,17 @@ def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passage
     # llama.cpp and vLLM already hold in their cache.
     text, repairs = repair_code(draft)
     checks = [Check(name="code_repaired", passed=True, detail="; ".join(repairs))] if repairs else []
-    first = deterministic_checks(text, passages)
     if embedder is not None:
         embedder = MemoEmbedder(embedder)  # the claim rules and attribution share the passages' vectors
-    sentences = claim_texts(draft)
+        # Citations are attributed before the checks, so that an uncited sentence taken from a
+        # passage is judged by the word rules like a cited one, and the verdict is not told
+        # "makes no citation" about a draft that only forgot its brackets.
+        text, added = attribute(text, passages, embedder)
+        if added:
+            checks.append(Check(name="citations_attributed", passed=True,
+                                detail=f"{added} uncited sentence(s) matched to their passage"))
+    first = deterministic_checks(text, passages)
+    sentences = claim_texts(text)
     claims: list[Claim] = []
     if sentences and not passages:
         # Nothing to check against: the tutor prompt asks for brief uncited guidance then. Say so,
@@ -86,11 +93,6 @@ def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passage
             checks.append(Check(name="citations_matched", passed=True,
                                 detail=f"{recited} sentence(s) re-cited to the passage their words come from"))
         text, claims = revise(text, claims, findings)
-    if embedder is not None:
-        text, added = attribute(text, passages, embedder)
-        if added:
-            checks.append(Check(name="citations_attributed", passed=True,
-                                detail=f"{added} uncited sentence(s) matched to their passage"))
     final = deterministic_checks(text, passages)
     if not all(c.passed for c in final if c.name != "cites_sources"):
         text = drop_failures(text, passages)

@@ -162,3 +162,18 @@ def test_reflection_embeds_each_passage_once() -> None:
     memo = MemoEmbedder(HashEmbedder())
     again = memo.embed(["b", "a", "b"])
     assert np.array_equal(again, HashEmbedder().embed(["b", "a", "b"])) and memo.embed([]).shape == (0, memo.dim)
+
+
+def test_an_uncited_draft_is_attributed_before_it_is_judged() -> None:
+    # CI once withheld "How do I read a file line by line?": the draft cited nothing, the judge was
+    # told so and called every sentence unsupported. Attributed first, its copied sentence is
+    # settled by the word rules, and the judge is not told "makes no citation".
+    draft = ("For reading lines from a file, you can loop over the file object. "
+             "Each line then ends with its newline character, which print may add again.")
+    llm = ScriptedChatModel().enqueue(["NONE"])
+    result = reflect(llm, [], draft, PASSAGES, UsageCounter(), HashEmbedder())
+    asked = str(llm.history[0][-1].content)
+    assert "(2) Each line" in asked and "(1)" not in asked and "no citation" not in asked
+    assert result.claims[0].reason == "its words are in [1]" and not result.withheld
+    assert result.text.startswith("For reading lines from a file, you can loop over the file object [1].")
+    assert any(c.name == "citations_attributed" for c in result.checks)
