@@ -51,9 +51,9 @@ def drop_surplus_closers(code: str) -> tuple[str, int] | None:
     return None
 
 
-def repair_block(code: str) -> tuple[str, str, str] | None:
-    """(fence language, code, what was done) for a block that does not parse and can be mended;
-    None for one that parses, or that no repair makes parse."""
+def repair_block(code: str) -> tuple[str | None, str, str] | None:
+    """(new fence language or None to keep the block's own, code, what was done) for a block that
+    does not parse and can be mended; None for one that parses, or that no repair makes parse."""
     if ">>>" in code or syntax_error(code) is None:
         return None
     if _is_shell(code):
@@ -67,7 +67,7 @@ def repair_block(code: str) -> tuple[str, str, str] | None:
         return None
     if mended[1]:
         done.append(f"removed {mended[1]} surplus closing bracket{'s' if mended[1] > 1 else ''}")
-    return "python", mended[0], ", ".join(done)
+    return None, mended[0], ", ".join(done)
 
 
 def repair_code(text: str) -> tuple[str, list[str]]:
@@ -78,6 +78,7 @@ def repair_code(text: str) -> tuple[str, list[str]]:
         if repaired is None:
             continue
         lang, fixed, what = repaired
-        text = text.replace(block, f"```{lang}\n{fixed}```", 1)
+        fence = f"```{lang}" if lang else block.split("\n", 1)[0]  # the model's own label and info string
+        text = text.replace(block, f"{fence}\n{fixed}```", 1)
         notes.append(f"block {n}: {what}")
     return text, notes

@@ -18,7 +18,9 @@ from molly.schemas import Check, Passage
 _FENCE = re.compile(r"```([\w+-]*)[^\n]*\n(.*?)```", re.S)
 _INLINE = re.compile(r"`[^`\n]*`")
 CITE = re.compile(r"(?<![\w\]\)'\"])\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
-_NOT_PYTHON = {"bash", "sh", "shell", "console", "text", "txt", "output", "pycon-output", "json", "ini", "toml", "none"}
+# Fence labels that claim Python; an unlabelled block is taken for Python too (the model often omits
+# the label). Any other label (sql for sqlite3, bash, html, output) is another language: not checked.
+_PYTHON = {"", "python", "python3", "py", "py3", "pycon", "ipython", "pyi"}
 CODE_REMOVED = "(A code example was removed here because it is not valid Python.)"
 
 
@@ -43,14 +45,8 @@ def cited_refs(text: str) -> list[int]:
 
 
 def python_blocks(text: str) -> list[tuple[str, str]]:
-    """(whole fenced block, code) for every block that claims or looks like Python."""
-    blocks = []
-    for m in _FENCE.finditer(text):
-        lang = m.group(1).lower()
-        if lang in _NOT_PYTHON:
-            continue
-        blocks.append((m.group(0), m.group(2)))
-    return blocks
+    """(whole fenced block, code) for every block labelled Python or not labelled at all."""
+    return [(m.group(0), m.group(2)) for m in _FENCE.finditer(text) if m.group(1).lower() in _PYTHON]
 
 
 def repl_to_source(code: str) -> str:

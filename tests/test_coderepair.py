@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from molly.coderepair import drop_surplus_closers, repair_block, repair_code
 from molly.fakes import ScriptedChatModel
 from molly.llm import UsageCounter
-from molly.reflection import CODE_REMOVED, deterministic_checks
+from molly.reflection import CODE_REMOVED, deterministic_checks, python_blocks
 from molly.schemas import Passage
 from molly.verifier import reflect
 from tests.conftest import SMALL_CORPUS
@@ -29,7 +29,7 @@ from tests.conftest import SMALL_CORPUS
 ])
 def test_surplus_closing_brackets_are_removed(broken: str, mended: str, removed: int) -> None:
     assert drop_surplus_closers(broken) == (mended, removed)
-    assert repair_block(broken) == ("python", mended, f"removed {removed} surplus closing bracket{'s' * (removed > 1)}")
+    assert repair_block(broken) == (None, mended, f"removed {removed} surplus closing bracket{'s' * (removed > 1)}")
 
 
 @pytest.mark.parametrize("broken", [
@@ -61,8 +61,22 @@ def test_shell_commands_are_shown_as_console(commands: str) -> None:
 def test_an_indented_block_is_unindented() -> None:
     code = "   from setuptools import setup\n\n   setup(\n       name='demo',\n   ))\n"
     lang, fixed, what = repair_block(code) or ("", "", "")
-    assert (lang, what) == ("python", "un-indented, removed 1 surplus closing bracket")
+    assert (lang, what) == (None, "un-indented, removed 1 surplus closing bracket")
     assert fixed.startswith("from setuptools") and ast.parse(fixed)
+
+
+@pytest.mark.parametrize("fence", ["```", "```python", "```py", "```Python title=\"demo.py\""])
+def test_a_mended_block_keeps_its_own_fence_line(fence: str) -> None:
+    text, notes = repair_code(f"See [1].\n\n{fence}\nprint(len([1]))))\n```\n")
+    assert text == f"See [1].\n\n{fence}\nprint(len([1]))\n```\n" and len(notes) == 1
+
+
+def test_blocks_labelled_as_another_language_are_not_python() -> None:
+    # An sqlite3 answer's SQL is neither mended nor removed as "not valid Python".
+    sql = "Create the table [1]:\n\n```sql\nCREATE TABLE movie(title, year));\n```\n"
+    assert repair_code(sql) == (sql, [])
+    assert deterministic_checks(sql, [])[-1].detail == "0 block(s) parse"
+    assert [code for _, code in python_blocks(sql + "```\nx = 1\n```\n```pycon\n>>> 1\n```")] == ["x = 1\n", ">>> 1\n"]
 
 
 @given(st.sampled_from(["x = 1\n", "print(len([1, 2]))\n", "def f():\n    return {'a': (1, 2)}\n", "```\n"]))
