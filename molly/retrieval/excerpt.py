@@ -14,11 +14,10 @@ from functools import lru_cache
 
 _FENCED = re.compile(r"(```.*?(?:```|\Z))", re.S)
 _WORD = re.compile(r"[a-z_][a-z0-9_]*")
-# Function words, and the words of a learner's framing rather than its topic ("explain the task 1
-# code", "why does this problem occur"), which would pull a cut towards any paragraph saying "code".
 _STOP = frozenset("""a an and are as at be but by can do does for from how i if in into is it its my of on
 or so than that the then there this to was what when where which who why will with you your not no
 use using used get make way python
+# words of a learner's framing, not of the topic ("explain the task 1 code", "why does this problem occur")
 code program problem issue error example explain task help please could would should want need know sure
 like work works thing something happen happens occur occurs different same function question write""".split())
 ELLIPSIS = "…"
