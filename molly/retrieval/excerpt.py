@@ -10,7 +10,6 @@ of the question's words. Not here: how many tokens a passage may have (``retriev
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 _FENCED = re.compile(r"(```.*?(?:```|\Z))", re.S)
 _WORD = re.compile(r"[a-z_][a-z0-9_]*")
@@ -24,7 +23,6 @@ ELLIPSIS = "…"
 _SIGNATURE = re.compile(r"[\w.]+\(.{0,90}\)(?: -> .{1,40})?\Z")  # "str.split(sep=None, maxsplit=-1)"
 
 
-@lru_cache(maxsize=1 << 16)  # the docs' vocabulary repeats; stemming was most of an excerpt's time
 def stem(word: str) -> str:
     """A crude English stem, enough to match "reading lines" with "read ... line": the plural
     first, then -ing or -ed ("strings" and "string" both give "str")."""
@@ -70,15 +68,14 @@ def truncate(text: str, max_chars: int) -> str:
 
 def excerpt(text: str, max_chars: int, focus: frozenset[str] = frozenset()) -> str:
     """``text`` cut to ``max_chars``: its opening, or, when a later run of whole paragraphs (code
-    blocks kept whole) holds strictly more of the ``focus`` words, that run between ellipses. An
-    entry's signature stays on top of the run; a run must have words, not only code."""
+    blocks kept whole) holds strictly more of the ``focus`` words, that run between ellipses. A
+    short first line (an entry's signature) stays on top of the run."""
     if len(text) <= max_chars or not focus:
         return truncate(text, max_chars)
     blocks = _blocks(text)
     head = blocks[:1] if blocks and _SIGNATURE.match(blocks[0]) else []
     room = max_chars - sum(len(b) + 2 for b in head) - 2 * (len(ELLIPSIS) + 2)  # ellipses, blank lines
     best, best_score = None, len(focus & _stems(truncate(text, max_chars)))
-    words = [focus & _stems(b) for b in blocks]  # the focus words of each paragraph
     for i in range(1, len(blocks)):
         j, size = i, -2
         while j < len(blocks) and size + 2 + len(blocks[j]) <= room:
@@ -88,7 +85,7 @@ def excerpt(text: str, max_chars: int, focus: frozenset[str] = frozenset()) -> s
             j -= 1  # "For example:" without its example says nothing
         if j == i or all(b.startswith("```") for b in blocks[i:j]):
             continue  # too long to show whole, or code with no words around it
-        score = len(set().union(*words[i:j]))
+        score = len(focus & _stems("\n".join(blocks[i:j])))
         if score > best_score:
             best, best_score = (i, j), score
     if best is None:
