@@ -11,7 +11,6 @@ from typing import Protocol
 import numpy as np
 
 from molly.retrieval.embedder import Embedder
-from molly.retrieval.excerpt import excerpt, focus_words
 from molly.retrieval.inventory import Inventory
 from molly.retrieval.lexical import RRF_K, rrf
 from molly.retrieval.store import VectorStore
@@ -83,7 +82,6 @@ class DenseRetriever:
         self.top_k, self.candidate_k = top_k, max(candidate_k, top_k)
         self.score_floor, self.token_budget, self.per_page = score_floor, token_budget, per_page
         self.max_passage_tokens = max_passage_tokens
-        self.focus_cut = True  # a cut passage keeps the paragraphs the question is about (``excerpt.py``)
         self.course_boost = course_boost
         self.inventory, self.aliases = inventory, aliases or {}
         self.hybrid, self.keyword_depth, self.keyword_weight, self.rrf_k = hybrid, keyword_depth, keyword_weight, rrf_k
@@ -163,8 +161,7 @@ class DenseRetriever:
 
     def retrieve(self, queries: list[str], exclude: tuple[str, ...] = (), course: str | None = None) -> list[Passage]:
         return fit_budget(self.rank(queries, self.top_k, exclude, course), self.token_budget,
-                          max_passage_tokens=self.max_passage_tokens,
-                          focus=focus_words(queries) if self.focus_cut else frozenset())
+                          max_passage_tokens=self.max_passage_tokens)
 
 
 def _allowed(chunk: Chunk, course: str | None) -> bool:
@@ -173,28 +170,25 @@ def _allowed(chunk: Chunk, course: str | None) -> bool:
 
 
 def fit_budget(ranked: list[tuple[Chunk, float]], budget: int, min_tail_tokens: int = 60,
-               max_passage_tokens: int | None = None, focus: frozenset[str] = frozenset()) -> list[Passage]:
+               max_passage_tokens: int | None = None) -> list[Passage]:
     """Number the passages in rank order until ``budget`` tokens are spent; the last one may be
     cut at a paragraph (or line) boundary if at least ``min_tail_tokens`` of room remain.
 
     ``max_passage_tokens`` first cuts each docs passage to its opening (where an entry gives its
     signature and definition), so more distinct passages share the budget: on the dev sets'
     194 questions with gold pages, 350 tokens cut at 110 put a gold page before the model more
-    often (0.526) than 600 uncut tokens (0.495), and the model reads ~220 tokens (~4 s) less.
-    With ``focus`` (the question's words), a cut keeps later paragraphs instead when they hold
-    more of them (``excerpt.py``): 0.194 of the FAQ dev reference answers' words before the
-    model instead of 0.185, gold pages and names unchanged (``eval/benchmarks/passage_budget.py``)."""
+    often (0.526) than 600 uncut tokens (0.495), and the model reads ~220 tokens (~4 s) less."""
     passages: list[Passage] = []
     left = budget
     for chunk, score in ranked:
         if max_passage_tokens is not None and chunk.source == DOCS:
             # Only docs entries open with their point; a lesson's example often follows its lead-in.
-            chunk = _cut(chunk, max_passage_tokens, focus) or chunk
+            chunk = _cut(chunk, max_passage_tokens) or chunk
         cost = passage_cost(chunk)
         if cost > left:
             if left < min_tail_tokens:
                 break
-            cut = _cut(chunk, left, focus)
+            cut = _cut(chunk, left)
             if cut is None:
                 break
             chunk, cost = cut, left
@@ -210,10 +204,21 @@ def passage_cost(chunk: Chunk) -> int:
     return estimate_tokens(chunk.label) + estimate_tokens(chunk.text) + PASSAGE_OVERHEAD
 
 
-def _cut(chunk: Chunk, tokens: int, focus: frozenset[str] = frozenset()) -> Chunk | None:
-    """``chunk`` with its text cut to fit ``tokens`` in all, keeping what ``focus`` is about;
-    None if no text fits."""
-    text = excerpt(chunk.text, int((tokens - estimate_tokens(chunk.label) - PASSAGE_OVERHEAD) * CHARS_PER_TOKEN), focus)
+def _cut(chunk: Chunk, tokens: int) -> Chunk | None:
+    """``chunk`` with its text cut at a boundary to fit ``tokens`` in all; None if no text fits."""
+    text = _truncate(chunk.text, int((tokens - estimate_tokens(chunk.label) - PASSAGE_OVERHEAD) * CHARS_PER_TOKEN))
     if not text:
         return None
     return chunk if text == chunk.text else chunk.model_copy(update={"text": text})
+
+
+def _truncate(text: str, max_chars: int) -> str:
+    if max_chars <= 0:
+        return ""
+    if len(text) <= max_chars:
+        return text
+    for sep in ("\n\n", "\n", ". "):
+        cut = text.rfind(sep, 0, max_chars)
+        if cut > max_chars // 3:
+            return text[:cut].rstrip() + (" …" if sep != "\n\n" else "\n\n…")
+    return text[:max_chars].rstrip() + " …"
