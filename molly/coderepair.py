@@ -7,7 +7,8 @@ likely because its tokenizer has single tokens for runs of brackets. Others were
 labelled ``python`` (``pip install …``), or a whole block indented under a list item.
 
 Each repair is kept only if the block then parses; anything else is left for the syntax check
-(and a repaired block is still run in the sandbox, like any other). Not repaired: missing
+(and a repaired block is still run in the sandbox, like any other). A surplus closer inside an
+f-string is found by trying each one on its line. Not repaired: missing
 brackets (which closer, where?), mismatched ones that need a different closer, interactive
 ``>>>`` sessions, program output shown as code.
 """
@@ -42,12 +43,30 @@ def drop_surplus_closers(code: str) -> tuple[str, int] | None:
         except SyntaxError as e:
             unmatched = e.msg.startswith(("unmatched '", "closing parenthesis '"))
             row, col = (e.lineno or 0) - 1, (e.offset or 0) - 1  # offset counts characters, from 1
+            if e.msg.startswith(("f-string: unmatched '", "f-string: single '}'")) and 0 <= row < len(lines):
+                # Inside an f-string (before Python 3.12) the parser does not say where: the line
+                # is mended only if dropping one such closer makes the whole block parse.
+                line = _fstring_mended(lines, row, e.msg.split("'")[1])
+                if line is None:
+                    return None
+                lines[row] = line
+                continue
             if not unmatched or not 0 <= row < len(lines) or not 0 <= col < len(lines[row]) \
                     or lines[row][col] not in ")]}":
                 return None
             lines[row] = lines[row][:col] + lines[row][col + 1:]
         except ValueError:
             return None
+    return None
+
+
+def _fstring_mended(lines: list[str], row: int, closer: str) -> str | None:
+    """Line ``row`` without the one ``closer`` whose removal lets the block parse (rightmost first)."""
+    line = lines[row]
+    for col in (i for i in range(len(line) - 1, -1, -1) if line[i] == closer):
+        candidate = line[:col] + line[col + 1:]
+        if syntax_error("\n".join([*lines[:row], candidate, *lines[row + 1:]])) is None:
+            return candidate
     return None
 
 

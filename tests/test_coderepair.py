@@ -26,6 +26,11 @@ from tests.conftest import SMALL_CORPUS
     ("def f(a):\n    if not isinstance(a, int)):\n        raise ValueError('no')\n    print(f'{a}'))\n",
      "def f(a):\n    if not isinstance(a, int):\n        raise ValueError('no')\n    print(f'{a}')\n", 2),
     ("s = 'é日本'\nprint(len(s)))\n", "s = 'é日本'\nprint(len(s))\n", 1),  # columns count characters
+    # Inside f-strings Python 3.11 does not say which closer: the one whose removal lets it parse.
+    ('value = 3.14159\nprint(f"{value:.2f}}")\n', 'value = 3.14159\nprint(f"{value:.2f}")\n', 1),
+    ('import binascii\ndata = b"hi"\nprint(f"Hex: {binascii.hexlify(data))}")\n',
+     'import binascii\ndata = b"hi"\nprint(f"Hex: {binascii.hexlify(data)}")\n', 1),
+    ('xs = [1]\nprint(f"{xs[0]]}"))\n', 'xs = [1]\nprint(f"{xs[0]}")\n', 2),
 ])
 def test_surplus_closing_brackets_are_removed(broken: str, mended: str, removed: int) -> None:
     assert drop_surplus_closers(broken) == (mended, removed)
@@ -39,6 +44,7 @@ def test_surplus_closing_brackets_are_removed(broken: str, mended: str, removed:
     "Hello world !\n",  # program output shown as code
     ">>> print(len([1])))\n1\n",  # an interactive session: its lines are not the parser's lines
     "x = [1, 2" + ")" * 12 + "\n",  # not one slip
+    'print(f"{a}}}} and {b}}")\n',  # two stray braces in one f-string: no single removal parses
 ])
 def test_what_no_rule_mends_is_left_alone(broken: str) -> None:
     assert repair_block(broken) is None
