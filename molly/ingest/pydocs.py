@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from molly.ingest.chunking import MAX_CHARS, split_text
+from molly.ingest.chunking import MAX_CHARS, balance_fences, split_text
 from molly.schemas import Chunk
 
 #: Learner-relevant parts of the docs (folders, plus single pages at the root).
@@ -121,7 +121,7 @@ def page_chunks(page: str, html: str, max_chars: int = MAX_CHARS,
 
     def emit(anchor: str, title: str, text: str, owners: tuple[Any, ...] = ()) -> None:
         first = len(chunks)
-        for piece in split_text(text, max_chars):
+        for piece in balance_fences(split_text(text, max_chars)):  # a long example spans chunks
             base = f"{page}#{anchor}" if anchor else page
             n = seen.get(base, 0)
             seen[base] = n + 1

@@ -66,3 +66,17 @@ def test_course_passages_are_not_cut_to_their_opening() -> None:
     docs = SMALL_CORPUS[0].model_copy(update={"text": text})
     passages = fit_budget([(lesson, 0.9), (docs, 0.8)], budget=400, max_passage_tokens=60)
     assert passages[0].chunk.text == text and passages[1].chunk.text != text
+
+
+def test_a_cut_inside_a_code_block_closes_it() -> None:
+    # Otherwise the </passage> tag and every later passage read as code to the model.
+    code = "```\n" + "".join(f">>> x{i} = {i}\n" for i in range(40)) + "```\n\nAfter the example."
+    intro = "An example follows here:\n\n"
+    for text in (code, intro + code):
+        chunk = SMALL_CORPUS[0].model_copy(update={"text": text})
+        cut = fit_budget([(chunk, 0.9)], budget=400, max_passage_tokens=80)[0].chunk.text
+        assert cut.count("```") % 2 == 0 and cut.endswith("```\n\n…") and ">>> x0 = 0" in cut, cut
+    lead = "The example below builds one long list of numbers, all on a single line:\n\n"
+    only_fence = SMALL_CORPUS[0].model_copy(update={"text": lead + "```python\nys = [" + "1, " * 200 + "]\n```"})
+    cut = fit_budget([(only_fence, 0.9)], budget=400, max_passage_tokens=60)[0].chunk.text
+    assert cut == lead + "…", cut  # none of the code fits: no empty code block
