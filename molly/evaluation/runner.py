@@ -6,7 +6,8 @@ is the full pipeline without its verification layer: dense retrieval alone, no t
 the LLM judging every sentence (no claim rules), no code run; so one run shows what that layer
 adds. ``retrieval_only`` scores the retrieval ranking without any LLM call (the raw question is
 the query). Rows are appended to ``rows.jsonl`` as they finish (``rowlog.py``), so an interrupted
-run resumes where it stopped.
+run resumes where it stopped; a row made on another corpus, prompt set or answer-changing setting
+(``setup_fingerprint``) is made again, not mixed into the report.
 With ``judge``, each answer is also judged (``judges.py``): faithfulness, correctness against the
 reference, code-runs, solution leaks. Not here: plots (``html_report.py``).
 """
@@ -14,6 +15,7 @@ reference, code-runs, solution leaks. Not here: plots (``html_report.py``).
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import subprocess
 import time
@@ -41,6 +43,12 @@ BASIC = "molly-basic"
 # What molly-basic turns off: each switch is a user setting too.
 BASIC_SETTINGS = {"hybrid_retrieval": False, "traceback_lookup": False, "claim_rules": False, "run_code": False}
 RETRIEVAL = "retrieval"
+PROMPTS = ("tutor", "intent", "draft", "reflect", "judge_faithfulness", "judge_correctness")
+# The settings that change an answer or a ranking (not threads, paths, limits of the web UI).
+SETUP_FIELDS = ("llm_backend", "model_path", "openai_base_url", "openai_model", "temperature", "max_answer_tokens",
+                "n_ctx", "embedder_path", "top_k", "candidate_k", "score_floor", "passage_token_budget",
+                "passage_max_tokens", "per_page", "hybrid_retrieval", "traceback_lookup", "course_boost",
+                "run_code", "claim_rules", "max_question_chars", "history_turns", "history_chars")
 INTENT = "intent"  # the intent stage alone (rules + one LLM call): intent accuracy on labelled sets, fast
 
 
@@ -60,6 +68,15 @@ def answer_row(answer: Answer, item: EvalItem, aliases: dict[str, str]) -> dict[
         metrics.update({f"used_{k}": v for k, v in used.items() if k.endswith(("hit@5", "mrr@10"))})
     return {"metrics": metrics, "timings": answer.timings, "intent": answer.intent.kind.value,
             "answer": answer.text, "cited": [c.url for c in answer.citations]}
+
+
+def setup_fingerprint(settings: Settings, retriever: DenseRetriever, judge: bool) -> str:
+    """A short digest of what a row depends on besides the code: the docs corpus, the embedder,
+    the prompts' versions, whether answers are judged, and ``SETUP_FIELDS``."""
+    parts = {"corpus": retriever.store.manifest.get("corpus_sha256"), "embedder": retriever.embedder.name,
+             "prompts": {n: load_prompt(n).version for n in PROMPTS}, "judged": judge,
+             **{f: str(getattr(settings, f)) for f in SETUP_FIELDS}}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
 class EvalRun:
@@ -159,16 +176,18 @@ class EvalRun:
         loaded = {p.stem: load_dataset(p) for p in datasets}
         todo = [(c, name, item) for name, (items, _) in loaded.items() for item in items[:limit] for c in configs]
         commit = _git_commit()  # per row: a resumed run may span commits
+        setup = setup_fingerprint(self.settings, self.retriever, self.judge)
         with log:
             for finished, (config, name, item) in enumerate(todo, 1):
-                if (config, name, item.id) not in log.done:
-                    log.add({"config": config, "dataset": name, "id": item.id, "commit": commit,
+                if log.done.get((config, name, item.id), {}).get("setup") != setup:
+                    log.add({"config": config, "dataset": name, "id": item.id, "commit": commit, "setup": setup,
                              **self.run_item(config, item)})
                 if progress:
                     progress(finished, len(todo))
         done = log.done
         keys = {(c, n, i.id) for c, n, i in todo}
         report = self._report([done[k] for k in sorted(keys)], configs, loaded, commit)
+        report["meta"]["setup"] = setup
         (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         markdown = render_markdown(report)
         (out_dir / "report.md").write_text(markdown, encoding="utf-8")
@@ -195,8 +214,7 @@ class EvalRun:
                 "model": str(self.settings.model_path or "packaged qwen2.5-coder-1.5b-instruct-q4_k_m"),
                 "embedder": self.retriever.embedder.name, "top_k": self.settings.top_k,
                 "score_floor": self.settings.score_floor,
-                "prompts": {n: load_prompt(n).version for n in ("tutor", "intent", "draft", "reflect",
-                                                                   "judge_faithfulness", "judge_correctness")},
+                "prompts": {n: load_prompt(n).version for n in PROMPTS},
                 "judged": self.judge,
                 "datasets": {name: {"sha256": sha, "items": len(items)} for name, (items, sha) in loaded.items()},
             },

@@ -129,6 +129,31 @@ def test_interrupted_run_resumes_without_redoing_items(tmp_path: Path, settings:
     assert calls == ["q3"] and report["configs"]["rag"]["questions"] == 3
 
 
+def test_rows_made_on_another_corpus_or_setting_are_made_again(tmp_path: Path, settings: Settings,
+                                                                hash_retriever: DenseRetriever) -> None:
+    # A stale output folder once resumed a retrieval run on a rebuilt index: every row was reused.
+    data, out = dataset(tmp_path), tmp_path / "out"
+    first = runner(settings, hash_retriever).run([data], ["retrieval"], out)
+    calls: list[str] = []
+
+    def counted(r: EvalRun) -> EvalRun:
+        original = r.run_item
+        r.run_item = lambda config, item: calls.append(item.id) or original(config, item)  # type: ignore[method-assign]
+        return r
+
+    counted(runner(settings, hash_retriever)).run([data], ["retrieval"], out)
+    assert calls == []  # same setup: all resumed
+    hash_retriever.store.manifest["corpus_sha256"] = "another corpus"
+    rebuilt = counted(runner(settings, hash_retriever)).run([data], ["retrieval"], out)
+    assert calls == ["q1", "q2", "q3"] and rebuilt["meta"]["setup"] != first["meta"]["setup"]
+    threads = counted(runner(settings.model_copy(update={"n_threads": 1}), hash_retriever)).run(
+        [data], ["retrieval"], out)
+    assert calls == ["q1", "q2", "q3"] and threads["meta"]["setup"] == rebuilt["meta"]["setup"]  # no answer changes
+    counted(runner(settings.model_copy(update={"top_k": 2}), hash_retriever)).run([data], ["retrieval"], out)
+    assert calls == ["q1", "q2", "q3"] * 2
+    assert len(RowLog(out / "rows.jsonl", key=lambda r: r["id"]).done) == 3
+
+
 def test_fail_under_passes_and_fails(tmp_path: Path, settings: Settings, hash_retriever: DenseRetriever) -> None:
     report = runner(settings, hash_retriever).run([dataset(tmp_path)], ["retrieval"], tmp_path / "f")
     hit = report["configs"]["retrieval"]["metrics"]["anchor_hit@5"]
