@@ -186,8 +186,7 @@ class EvalRun:
                     progress(finished, len(todo))
         done = log.done
         keys = {(c, n, i.id) for c, n, i in todo}
-        report = self._report([done[k] for k in sorted(keys)], configs, loaded, commit)
-        report["meta"]["setup"] = setup
+        report = self._report([done[k] for k in sorted(keys)], configs, loaded, commit, setup)
         (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         markdown = render_markdown(report)
         (out_dir / "report.md").write_text(markdown, encoding="utf-8")
@@ -195,7 +194,7 @@ class EvalRun:
         return report
 
     def _report(self, rows: list[dict[str, Any]], configs: list[str],
-                loaded: dict[str, tuple[list[EvalItem], str]], commit: str) -> dict[str, Any]:
+                loaded: dict[str, tuple[list[EvalItem], str]], commit: str, setup: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for config in configs:
             mine = [r for r in rows if r["config"] == config]
@@ -209,7 +208,7 @@ class EvalRun:
         return {
             "configs": out,
             "meta": {
-                "git_commit": commit, "llm_backend": self.settings.llm_backend,
+                "git_commit": commit, "setup": setup, "llm_backend": self.settings.llm_backend,
                 "row_commits": dict(Counter(r.get("commit", "not recorded") for r in rows)),
                 "model": str(self.settings.model_path or "packaged qwen2.5-coder-1.5b-instruct-q4_k_m"),
                 "embedder": self.retriever.embedder.name, "top_k": self.settings.top_k,

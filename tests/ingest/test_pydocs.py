@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,6 +13,7 @@ from molly.config import Settings
 from molly.ingest.chunking import split_text
 from molly.ingest.pydocs import MAX_CHARS, build_corpus, page_chunks
 from molly.retrieval.store import load_corpus
+from molly.schemas import Chunk
 
 PAGE = """<html><body><div class="body" role="main">
 <section id="built-in-functions"><h1>Built-in Functions<a class="headerlink" href="#x">¶</a></h1>
@@ -53,7 +55,13 @@ def test_sections_api_entries_and_glossary_become_chunks() -> None:
     assert abs_.url == "https://docs.python.org/3.11/library/functions.html#abs"
 
 
-def test_the_regression_test_helpers_page_is_left_out(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def shipped() -> list[Chunk]:
+    """The shipped docs corpus (11 MB), read once for the tests that check it."""
+    return load_corpus(Settings().kb_dir)[0]
+
+
+def test_the_regression_test_helpers_page_is_left_out(tmp_path: Path, shipped: list[Chunk]) -> None:
     """``library/test.html`` (CPython's internal test helpers) is skipped; its neighbours are kept."""
     (tmp_path / "library").mkdir()
     for name in ("functions.html", "test.html"):
@@ -62,11 +70,10 @@ def test_the_regression_test_helpers_page_is_left_out(tmp_path: Path) -> None:
     chunks, _ = build_corpus(tmp_path)
     pages = {c.page for c in chunks}
     assert pages == {"library/functions.html", "glossary.html"}
-    shipped, _ = load_corpus(Settings().kb_dir)
     assert not [c.id for c in shipped if c.page == "library/test.html"]
 
 
-def test_an_example_split_across_chunks_is_closed_and_reopened() -> None:
+def test_an_example_split_across_chunks_is_closed_and_reopened(shipped: list[Chunk]) -> None:
     # 400 of the docs' 13,731 chunks once ended inside a code block or began in one.
     code = "\n".join(f"x{i} = {i}  # a line of the example" for i in range(60))
     html = (f'<div role="main"><section id="s"><h1>T</h1><p>{"word " * 100}</p>'
@@ -75,7 +82,6 @@ def test_an_example_split_across_chunks_is_closed_and_reopened() -> None:
     assert len(chunks) > 2
     for c in chunks:
         assert len([line for line in c.text.splitlines() if line.startswith("```")]) % 2 == 0, c.text
-    shipped, _ = load_corpus(Settings().kb_dir)
     assert not [c.id for c in shipped if len(re.findall(r"^```", c.text, flags=re.M)) % 2]
 
 
