@@ -70,14 +70,15 @@ def syntax_error(code: str) -> str | None:
 
 def trim_incomplete(text: str) -> str:
     """Cut an answer that hit the token limit back to its last complete part: an unclosed code
-    fence is removed, and so is a final sentence with no closing punctuation."""
+    fence is removed, and so is a final sentence with no closing punctuation or one that ends
+    in a colon ("This code will output:", cut off before the output it announces)."""
     if text.count("```") % 2:
         text = text[: text.rfind("```")]
     text = text.rstrip()
     if not text or text.endswith("```"):
         return text
-    tail = _SENTENCE_END.split(text)[-1] if not text.endswith("\n") else ""
-    if tail and not re.search(r"[.!?:)\]\"'`*]\s*$", tail) and tail != text:
+    tail = _SENTENCE_END.split(text)[-1]
+    if tail and not re.search(r"[.!?)\]\"'`*]\s*$", tail) and tail != text:
         text = text[: len(text) - len(tail)].rstrip()
     return text
 

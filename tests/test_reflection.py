@@ -83,3 +83,8 @@ def test_an_answer_cut_by_the_token_limit_is_trimmed_to_its_last_complete_part()
     assert trim_incomplete("Done [1].") == "Done [1]."
     assert trim_incomplete("Example:\n\n```python\nx = 1\n```") == "Example:\n\n```python\nx = 1\n```"
     assert trim_incomplete("just one fragment") == "just one fragment"  # nothing better to keep
+    # A closing line that announces what the token limit cut off (every run of the speed benchmark).
+    code = "Use a loop [1].\n\n```python\nx = 1\n```"
+    assert trim_incomplete(code + "\n\nThis code will output:") == code
+    assert trim_incomplete("It checks the type [1]. For example:") == "It checks the type [1]."
+    assert trim_incomplete(code + "\n\nThis will output: `1`") == code + "\n\nThis will output: `1`"
