@@ -15,6 +15,11 @@ import numpy as np
 from molly.schemas import Chunk
 
 RRF_K = 10  # Cormack et al. (2009) use 60; 10 won on CoNaLa train (eval/benchmarks/hybrid_tune.py)
+# A keyword-only hit whose cosine is this far below the best dense hit's is left out: "How do I read
+# a file line by line?" got argparse's convert_arg_line_to_args (cosine 0.40 vs 0.70) as a passage
+# on its words alone. 0.25 was the best of 0.1-0.3 on CoNaLa train; on 1,200 train and dev
+# questions it changed 74 top-4 lists, a gold page gained in 7 and lost in 2.
+KEYWORD_GAP = 0.25
 TITLE_REPEAT = 3
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.inventory import Inventory
-from molly.retrieval.lexical import RRF_K, rrf
+from molly.retrieval.lexical import KEYWORD_GAP, RRF_K, rrf
 from molly.retrieval.store import VectorStore
 from molly.schemas import Chunk, Passage
 from molly.tracebacks import read_traceback
@@ -57,7 +57,8 @@ class DenseRetriever:
 
     With ``hybrid``, each store's BM25 ranking for the queries (``lexical.py``) adds its top
     chunks to the pool and the order becomes the reciprocal rank fusion of the dense ranking and
-    the keyword ranking; every passage still has to clear the cosine floor.
+    the keyword ranking; every passage still has to clear the cosine floor, and a keyword-only hit
+    must also come within ``keyword_gap`` of the best dense hit's cosine.
 
     When the question carries a traceback or an exception line and an ``inventory`` is given,
     the docs entries it names (the exception, then the functions called on the failing line) are
@@ -75,7 +76,7 @@ class DenseRetriever:
                  courses: CourseViews | None = None, course_boost: float = 0.05,
                  inventory: Inventory | None = None, aliases: dict[str, str] | None = None,
                  hybrid: bool = False, keyword_depth: int = 10, keyword_weight: float = 0.5,
-                 rrf_k: int = RRF_K) -> None:
+                 rrf_k: int = RRF_K, keyword_gap: float = KEYWORD_GAP) -> None:
         if top_k <= 0:
             raise ValueError(f"top_k must be > 0, got {top_k}")
         self.store, self.embedder, self.courses = store, embedder, courses
@@ -85,6 +86,7 @@ class DenseRetriever:
         self.course_boost = course_boost
         self.inventory, self.aliases = inventory, aliases or {}
         self.hybrid, self.keyword_depth, self.keyword_weight, self.rrf_k = hybrid, keyword_depth, keyword_weight, rrf_k
+        self.keyword_gap = keyword_gap
 
     def search(self, queries: list[str], exclude: tuple[str, ...] = (), pool: int = 0,
                course: str | None = None) -> list[tuple[Chunk, float]]:
@@ -109,6 +111,7 @@ class DenseRetriever:
                 return not c.page.startswith(exclude) and _allowed(c, course)
 
             candidates = {c.id: c for hits in store.search(vectors, k) for c, _ in hits if keep(c)}
+            dense_ids = set(candidates)
             if self.hybrid:
                 # Keyword hits join the pool with their own cosine, so the floor judges them too.
                 keyword = store.lexical.top(" ".join(queries), self.keyword_depth, keep)
@@ -116,7 +119,11 @@ class DenseRetriever:
                 candidates.update((c.id, c) for c in keyword)
             ids = list(candidates)
             scores = store.similarity(vectors, ids) @ weights / weights.sum() + boost
-            scored += [(candidates[i], s) for i, s in zip(ids, scores.tolist(), strict=True)]
+            pairs = list(zip(ids, scores.tolist(), strict=True))
+            best = max((s for i, s in pairs if i in dense_ids), default=None)
+            if best is not None:
+                pairs = [(i, s) for i, s in pairs if i in dense_ids or s >= best - self.keyword_gap]
+            scored += [(candidates[i], s) for i, s in pairs]
         scored.sort(key=lambda x: (-x[1], x[0].id))
         scored = [(c, s) for c, s in scored if s >= self.score_floor]
         if self.hybrid:

@@ -68,3 +68,25 @@ def test_hybrid_keeps_the_floor_and_the_exclusions(flat_store: VectorStore) -> N
 def test_the_store_builds_its_keyword_index_once(flat_store: VectorStore) -> None:
     assert flat_store.lexical is flat_store.lexical
     assert flat_store.get("library/functions.html#open").anchor == "open"
+
+
+class FileEmbedder:
+    """Texts that mention a file share one vector, the rest another at cosine 0.5 to it."""
+
+    name, dim = "file-2", 2
+
+    def embed(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        other = np.array([0.5, np.sqrt(0.75)], dtype=np.float32)
+        return np.stack([np.array([1.0, 0.0], dtype=np.float32) if "file" in t.lower() else other for t in texts])
+
+
+def test_a_keyword_only_hit_far_below_the_best_dense_hit_is_left_out(small_kb: Path) -> None:
+    chunks, digest = load_corpus(small_kb)
+    store = VectorStore.build(chunks, digest, FileEmbedder(), small_kb / "file-index")
+    question = ["Which file gives a subscript error?"]  # "subscript" is only in IndexError's text
+    near = DenseRetriever(store, FileEmbedder(), top_k=2, candidate_k=2, score_floor=0.0, hybrid=True)
+    found = {c.id for c, _ in near.search(question)}
+    assert found == {"tutorial/inputoutput.html#methods-of-file-objects", "library/functions.html#open"}
+    lenient = DenseRetriever(store, FileEmbedder(), top_k=2, candidate_k=2, score_floor=0.0, hybrid=True,
+                             keyword_gap=0.6)  # 0.5 below the best: within this gap
+    assert "library/exceptions.html#IndexError" in {c.id for c, _ in lenient.search(question)}
