@@ -2,8 +2,8 @@
 
     .venv/bin/python eval/benchmarks/hybrid_tune.py [--limit 400]
 
-Prints anchor/page hit@5 and MRR@10 for dense alone and for each (keyword depth, keyword weight,
-RRF k) variant, with retrieval latency, all in one run on the same questions. The chosen defaults
+Prints anchor/page hit@5 and MRR@10 for dense alone, for each (keyword depth, keyword weight,
+RRF k) variant and for each keyword gap, with retrieval latency, all in one run on the same questions. The chosen defaults
 are then checked on FAQ dev and CoNaLa dev with ``molly eval --retrieval-only`` (README, Results).
 """
 
@@ -39,6 +39,11 @@ def main() -> None:
     for depth, weight, k in itertools.product((10, 20, 40), (0.5, 1.0), (10, 60)):
         variants.append((f"hybrid depth={depth} weight={weight} k={k}",
                          {"hybrid": True, "keyword_depth": depth, "keyword_weight": weight, "rrf_k": k}))
+    # Then the chosen fusion with each cut for keyword-only hits far below the best dense cosine
+    # (2.0: none). The variants above all use the shipped KEYWORD_GAP.
+    for gap in (2.0, 0.3, 0.25, 0.2, 0.15, 0.1):
+        variants.append((f"hybrid depth=10 weight=0.5 k=10 gap={gap}", {
+            "hybrid": True, "keyword_depth": 10, "keyword_weight": 0.5, "rrf_k": 10, "keyword_gap": gap}))
     results = []
     for name, params in variants:
         for attr, value in params.items():
