@@ -230,7 +230,7 @@ class Tutor:
             if "\n" in draft and time.perf_counter() - shown_at >= DRAFT_REFRESH_S:
                 shown_at = time.perf_counter()
                 yield Draft(self._shown(draft[:draft.rindex("\n")])[0], partial=True)
-        draft = trim_incomplete(draft)
+        draft = trim_incomplete(draft, cut_off=counter.last_finish_reason != "stop")
         yield stage("draft", s)
         yield Draft(self._shown(draft)[0])
 
@@ -290,7 +290,8 @@ class Tutor:
             counter, t0 = UsageCounter(), time.perf_counter()
             passages = self.retriever.retrieve([q], exclude, course) if use_docs else []
             t1 = time.perf_counter()
-            text = trim_incomplete(call_llm(self.llm, draft_messages(q, passages, ""), counter))
+            text = call_llm(self.llm, draft_messages(q, passages, ""), counter)
+            text = trim_incomplete(text, cut_off=counter.last_finish_reason != "stop")
             t2 = time.perf_counter()
             timings = {"retrieve": round(t1 - t0, 3), "draft": round(t2 - t1, 3), "total": round(t2 - t0, 3)}
             intent = Intent(kind=IntentKind.CONCEPT, search_query=q[:200], source="none")

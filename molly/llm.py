@@ -40,12 +40,19 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
         return ChatOpenAI(
             base_url=settings.openai_base_url, api_key=settings.openai_api_key,  # type: ignore[arg-type]
             model=settings.openai_model, temperature=settings.temperature,
-            max_completion_tokens=settings.max_answer_tokens, timeout=settings.llm_timeout_s, max_retries=1,
+            **served_limit(settings.max_answer_tokens), timeout=settings.llm_timeout_s, max_retries=1,
             metadata={"structured_output": settings.openai_structured_output},
         )
     from molly.fakes import TutorFakeChatModel
 
     return TutorFakeChatModel()
+
+
+def served_limit(max_tokens: int) -> dict[str, Any]:
+    """A reply-length limit for ``ChatOpenAI``, under both names: it sends ``max_completion_tokens``
+    (which vLLM honours), but llama.cpp's server reads only ``max_tokens`` and ignored the limit
+    (measured: a 5-token limit gave a 60-token reply, "stop")."""
+    return {"max_completion_tokens": max_tokens, "extra_body": {"max_tokens": max_tokens}}
 
 
 def build_intent_model(settings: Settings, main: BaseChatModel) -> BaseChatModel:
@@ -178,6 +185,9 @@ class UsageCounter(BaseCallbackHandler):
     def __init__(self) -> None:
         self.calls = 0
         self.prompt_tokens = 0
+        # Why the last call that ended stopped ("stop", "length", ...; None if it did not say):
+        # an answer cut off at max_tokens is trimmed back to its last complete part.
+        self.last_finish_reason: str | None = None
         self._lock = threading.Lock()
         self._pending: dict[Any, int] = {}
 
@@ -189,19 +199,22 @@ class UsageCounter(BaseCallbackHandler):
             self._pending[run_id] = estimate
 
     def on_llm_end(self, response: LLMResult, *, run_id: Any, **kwargs: Any) -> None:
-        reported = 0
+        reported, finish = 0, None
         for gens in response.generations:
             for gen in gens:
                 msg = getattr(gen, "message", None)
                 usage = getattr(msg, "usage_metadata", None)
                 if usage:
                     reported += int(usage.get("input_tokens", 0))
+                info = {**(getattr(msg, "response_metadata", None) or {}), **(gen.generation_info or {})}
+                finish = info.get("finish_reason") or finish
         if not reported and response.llm_output:
             reported = int((response.llm_output.get("token_usage") or {}).get("prompt_tokens", 0))
         with self._lock:
             estimate = self._pending.pop(run_id, 0)
             # Servers report real counts; where a backend reports none, use the estimate.
             self.prompt_tokens += reported or estimate
+            self.last_finish_reason = finish
 
 
 def _invoke(runnable: Any, messages: list[BaseMessage], counter: UsageCounter) -> Any:
@@ -222,6 +235,8 @@ def _text(message: Any) -> str:
 
 def call_llm(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCounter, **bind: Any) -> str:
     """One chat call returning its text; backend failures become a ``BackendError``."""
+    if "max_tokens" in bind and type(llm).__name__ == "ChatOpenAI":
+        bind = {**bind, **served_limit(bind.pop("max_tokens"))}
     return _text(_invoke(llm.bind(**bind) if bind else llm, messages, counter))
 
 
@@ -252,7 +267,7 @@ def call_json(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCou
     name = type(llm).__name__
     if name == "ChatOpenAI":
         method = (llm.metadata or {}).get("structured_output", "json_schema")
-        runnable = llm.bind(max_completion_tokens=max_tokens).with_structured_output(  # type: ignore[attr-defined]
+        runnable = llm.bind(**served_limit(max_tokens)).with_structured_output(  # type: ignore[attr-defined]
             schema, method=method, include_raw=True)
         try:
             result = _invoke(runnable, messages, counter)

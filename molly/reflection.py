@@ -68,17 +68,19 @@ def syntax_error(code: str) -> str | None:
     return None
 
 
-def trim_incomplete(text: str) -> str:
-    """Cut an answer that hit the token limit back to its last complete part: an unclosed code
-    fence is removed, and so is a final sentence with no closing punctuation or one that ends
-    in a colon ("This code will output:", cut off before the output it announces)."""
+def trim_incomplete(text: str, cut_off: bool = True) -> str:
+    """Cut an answer back to its last complete part: an unclosed code fence is removed, and so
+    is a final sentence that ends in a colon ("This code will output:", announcing what is not
+    there) or, if the answer was ``cut_off`` at the token limit, one with no closing punctuation.
+    A complete answer keeps a last line such as "- `str.strip()` removes both ends"."""
     if text.count("```") % 2:
         text = text[: text.rfind("```")]
     text = text.rstrip()
     if not text or text.endswith("```"):
         return text
     tail = _SENTENCE_END.split(text)[-1]
-    if tail and not re.search(r"[.!?)\]\"'`*]\s*$", tail) and tail != text:
+    dangling = tail.rstrip().endswith(":") or (cut_off and not re.search(r"[.!?)\]\"'`*]\s*$", tail))
+    if tail and tail != text and dangling:
         text = text[: len(text) - len(tail)].rstrip()
     return text
 

@@ -88,3 +88,8 @@ def test_an_answer_cut_by_the_token_limit_is_trimmed_to_its_last_complete_part()
     assert trim_incomplete(code + "\n\nThis code will output:") == code
     assert trim_incomplete("It checks the type [1]. For example:") == "It checks the type [1]."
     assert trim_incomplete(code + "\n\nThis will output: `1`") == code + "\n\nThis will output: `1`"
+    # An answer that stopped by itself keeps a last line without a full stop, not a colon.
+    listed = "Two ways [1]:\n\n- `str.strip()` removes both ends\n- `str.rstrip()` the right one"
+    assert trim_incomplete(listed, cut_off=False) == listed
+    assert trim_incomplete(listed + "\n\nFor example:", cut_off=False) == listed
+    assert trim_incomplete(listed) == listed.rsplit("\n", 1)[0]

@@ -10,7 +10,7 @@ from molly.agent import OFF_TOPIC_REPLY, Tutor
 from molly.config import Settings
 from molly.fakes import ScriptedChatModel
 from molly.intent import IntentReply, intent_messages
-from molly.llm import GRAMMAR_TOP_K, UsageCounter, call_json, call_llm, grammar_checks_top_k, llama_counters
+from molly.llm import GRAMMAR_TOP_K, UsageCounter, call_json, call_llm, grammar_checks_top_k, llama_counters, stream_llm
 from molly.retrieval.embedder import MiniLMEmbedder, _Traced
 from molly.retrieval.retriever import DenseRetriever
 from molly.schemas import IntentKind
@@ -135,3 +135,12 @@ def test_llama_counters_count_what_a_call_read_and_wrote(embedded_tutor: Tutor) 
     assert counted is not None and counted["read"] > 0 and 1 <= counted["written"] <= 3 and counted["written_ms"] > 0
     again = llama_counters(llm)  # after a reset: no time (llama.cpp reports at least 1 token of each)
     assert again is not None and again["read_ms"] == again["written_ms"] == 0.0
+
+
+def test_a_streamed_reply_says_whether_the_token_limit_cut_it(embedded_tutor: Tutor) -> None:
+    # A draft loses an unpunctuated last line (trim_incomplete) only when this says "length".
+    messages = [HumanMessage("Reply with the single word: yes")]
+    whole, cut = UsageCounter(), UsageCounter()
+    list(stream_llm(embedded_tutor.llm, messages, whole))
+    list(stream_llm(embedded_tutor.llm.bind(max_tokens=1), messages, cut))  # type: ignore[arg-type]
+    assert (whole.last_finish_reason, cut.last_finish_reason) == ("stop", "length")

@@ -9,12 +9,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from langchain_core.messages import HumanMessage
 
 from molly.agent import Tutor
 from molly.config import Settings
 from molly.errors import BackendError
 from molly.intent import IntentReply, intent_messages, parse_intent
-from molly.llm import UsageCounter, build_chat_model, call_json
+from molly.llm import UsageCounter, build_chat_model, call_json, call_llm, stream_llm
 from molly.model_files import packaged_gguf
 from molly.retrieval.retriever import DenseRetriever
 from tests.integration.conftest import free_port
@@ -76,6 +77,18 @@ def test_full_turn_over_the_served_backend(server: str, real_retriever: DenseRet
     answer = Tutor(settings, build_chat_model(settings), real_retriever).ask("How do I read a file line by line?")
     assert answer.llm_calls <= 3 and answer.text.strip()
     assert all(c.url.startswith("https://docs.python.org/3.11/") for c in answer.citations)
+
+
+def test_the_answer_limit_holds_and_a_cut_reply_says_so(server: str) -> None:
+    # llama.cpp's server ignores max_completion_tokens, the only name ChatOpenAI sends: a 1-token
+    # limit gave whole replies, which the draft then trimmed as if complete.
+    messages = [HumanMessage("Count from 1 to 30, separated by spaces.")]
+    whole, cut = UsageCounter(), UsageCounter()
+    assert "30" in list(stream_llm(build_chat_model(served(server)), messages, whole))[-1]
+    short = build_chat_model(served(server).model_copy(update={"max_answer_tokens": 3}))
+    assert "30" not in list(stream_llm(short, messages, cut))[-1]
+    assert "30" not in call_llm(build_chat_model(served(server)), messages, UsageCounter(), max_tokens=3)
+    assert (whole.last_finish_reason, cut.last_finish_reason) == ("stop", "length")
 
 
 def test_unreachable_server_is_a_clear_error(real_retriever: DenseRetriever) -> None:
