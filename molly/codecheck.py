@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from molly.reflection import python_blocks, repl_to_source
+from molly.reflection import python_blocks, repl_to_source, segments
 from molly.sandbox import PYTHON_VERSION, Sandbox
 from molly.schemas import Check
 
@@ -27,16 +27,37 @@ from molly.schemas import Check
 _FRAGMENT = ("NameError", "FileNotFoundError", "ModuleNotFoundError", "ImportError", "EOFError", "PermissionError",
              "IsADirectoryError", "NotADirectoryError", "OSError", "ConnectionError", "TimeoutError")
 _PRINT_COMMENT = re.compile(r"^(print\(.*\))(\s*#\s*)(.+?)\s*$")
-_STDLIB_IMPORT = re.compile(r"^ImportError: cannot import name '[^']+' from '([\w.]+)'")
+_STDLIB_IMPORT = re.compile(r"^ImportError: cannot import name '([^']+)' from '([\w.]+)'")
 
 
 def _needs_context(error: str) -> bool:
     """Whether an error means missing context (a file, a third-party module, a name defined
     elsewhere) rather than wrong code. Importing a name the standard library does not have is
     wrong code: the model wrote ``from itertools import unique_everseen`` (a docs recipe)."""
-    if (m := _STDLIB_IMPORT.match(error)) and m.group(1).split(".")[0] in sys.stdlib_module_names:
+    if _missing_from_stdlib(error):
         return False
     return error.split(":", 1)[0].strip() in _FRAGMENT
+
+
+def _missing_from_stdlib(error: str) -> tuple[str, str] | None:
+    """(name, module) when ``error`` says a standard-library module has no such name."""
+    m = _STDLIB_IMPORT.match(error)
+    return (m.group(1), m.group(2)) if m and m.group(2).split(".")[0] in sys.stdlib_module_names else None
+
+
+def _correct_import_claims(text: str, name: str, module: str) -> str:
+    """The answer with its prose sentences that name both ``name`` and ``module`` replaced by a
+    correction (once): the removed example's import has just shown the claim false, and the
+    verdict had passed "use the `unique_everseen` function from the `itertools` module [1]"."""
+    out, corrected = [], False
+    for is_sentence, piece in segments(text):
+        if is_sentence and all(re.search(rf"(?<![\w.]){re.escape(w)}(?![\w])", piece) for w in (name, module)):
+            if not corrected:
+                out.append(f"*(Python {PYTHON_VERSION}'s `{module}` has no `{name}`: importing it failed.)*")
+                corrected = True
+            continue
+        out.append(piece)
+    return "".join(out)
 
 
 Fixer = Callable[[str, str], "str | None"]  # (code, real error) -> corrected code, or None
@@ -79,6 +100,8 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None) -> tuple[s
             checks.append(Check(name=f"code_ran_{n}", passed=True, detail=(
                 f"failed on {where}: {error}; revised with that error, and the revision ran")))
         else:
+            if missing := _missing_from_stdlib(error):  # before the note, which names both too
+                text = _correct_import_claims(text, *missing)
             note = f"*(An example was removed: run on Python {PYTHON_VERSION} it failed with `{error}`.)*"
             text = text.replace(block, note, 1)
             checks.append(Check(name=f"code_ran_{n}", passed=False, detail=f"failed on {where}: {error}; removed"))

@@ -71,6 +71,17 @@ def test_importing_what_the_standard_library_lacks_is_an_error_not_a_fragment(sa
     assert not checks[0].passed and checks[1].passed and "fragment (ModuleNotFoundError" in checks[1].detail
 
 
+def test_a_claim_that_the_failed_import_disproves_is_corrected(sandbox: Sandbox) -> None:
+    # Speed run o: the prose kept "use the `unique_everseen` function from the `itertools` module [1]".
+    text = ("To keep the order, use the `unique_everseen` function from the `itertools` module [1]. "
+            "It also works on strings.\n\n```python\nfrom itertools import unique_everseen\n"
+            "print(list(unique_everseen([1, 1, 2])))\n```\n\nSee `itertools.groupby` too [2].")
+    fixed, _ = check_code(text, sandbox)
+    assert fixed.startswith("*(Python 3.11's `itertools` has no `unique_everseen`: importing it failed.)* "
+                            "It also works on strings.")
+    assert "use the `unique_everseen`" not in fixed and "See `itertools.groupby` too [2]." in fixed
+
+
 def test_repl_blocks_run_as_source(sandbox: Sandbox) -> None:
     text = "Slicing [1]:\n\n```pycon\n>>> s = 'python'\n>>> s[1:3]\n'yt'\n```"
     _, checks = check_code(text, sandbox)
