@@ -72,10 +72,13 @@ def trim_incomplete(text: str, cut_off: bool = True) -> str:
     """Cut an answer back to its last complete part: an unclosed code fence is removed, and so
     is a final sentence that ends in a colon ("This code will output:", announcing what is not
     there) or, if the answer was ``cut_off`` at the token limit, one with no closing punctuation.
-    A complete answer keeps a last line such as "- `str.strip()` removes both ends"."""
+    A complete answer keeps a last line such as "- `str.strip()` removes both ends".
+
+    A passage's cut mark that the model copied to a sentence's end ("restricted to a single
+    expression …", in every speed run's lambda answer) becomes a full stop."""
     if text.count("```") % 2:
         text = text[: text.rfind("```")]
-    text = text.rstrip()
+    text = "".join(_uncut(piece) if is_sentence else piece for is_sentence, piece in segments(text)).rstrip()
     if not text or text.endswith("```"):
         return text
     tail = _SENTENCE_END.split(text)[-1]
@@ -83,6 +86,17 @@ def trim_incomplete(text: str, cut_off: bool = True) -> str:
     if tail and tail != text and dangling:
         text = text[: len(text) - len(tail)].rstrip()
     return text
+
+
+def _uncut(sentence: str) -> str:
+    """``sentence`` without a trailing cut mark (kept citations go before the full stop)."""
+    m = re.search(r"\s*…\s*((?:\[\d+\]\s*)*)$", sentence)
+    if m is None:
+        return sentence
+    head, cites = sentence[: m.start()], m.group(1).strip()
+    if not head.strip():
+        return ""
+    return f"{head} {cites}." if cites else f"{head}."
 
 
 def deterministic_checks(text: str, passages: list[Passage]) -> list[Check]:

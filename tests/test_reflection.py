@@ -93,3 +93,8 @@ def test_an_answer_cut_by_the_token_limit_is_trimmed_to_its_last_complete_part()
     assert trim_incomplete(listed, cut_off=False) == listed
     assert trim_incomplete(listed + "\n\nFor example:", cut_off=False) == listed
     assert trim_incomplete(listed) == listed.rsplit("\n", 1)[0]
+    # A passage's cut mark copied into the answer.
+    assert trim_incomplete("Lambdas are restricted to a single expression … [2]\n\nDone [1].", cut_off=False) == (
+        "Lambdas are restricted to a single expression [2].\n\nDone [1].")
+    assert trim_incomplete("It reads one line …\n\n…", cut_off=False) == "It reads one line."
+    assert trim_incomplete("```python\nx = [1, …]\n```", cut_off=False) == "```python\nx = [1, …]\n```"
