@@ -236,7 +236,8 @@ def _text(message: Any) -> str:
 def call_llm(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCounter, **bind: Any) -> str:
     """One chat call returning its text; backend failures become a ``BackendError``."""
     if "max_tokens" in bind and type(llm).__name__ == "ChatOpenAI":
-        bind = {**bind, **served_limit(bind.pop("max_tokens"))}
+        limit = bind.pop("max_tokens")  # popped first: ChatOpenAI would send it on renamed
+        bind = {**bind, **served_limit(limit)}
     return _text(_invoke(llm.bind(**bind) if bind else llm, messages, counter))
 
 

@@ -179,9 +179,6 @@ class _Traced:
             return self.untraced(features)  # type: ignore[operator]
         return {"sentence_embedding": self.graph(*(features[k] for k in self.keys))}  # type: ignore[operator]
 
-    def __getitem__(self, i: int) -> object:
-        return self.untraced[i]  # type: ignore[index]
-
 
 # Two probes of different lengths, so the trace is made (and checked) on a padded batch: one made
 # on an unpadded batch could have dropped the attention mask as a no-op.

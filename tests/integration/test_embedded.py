@@ -99,7 +99,7 @@ def test_short_batches_take_the_traced_fp16_copy_and_give_the_fp32_vectors(real_
     assert (fast * exact).sum(axis=1).min() > 0.99999
     assert (fast * untraced).sum(axis=1).min() > 0.999999
     # The copy shares the word embeddings rather than holding a second 47 MB of them.
-    assert short[0].auto_model.embeddings is embedder._model[0].auto_model.embeddings
+    assert short.untraced[0].auto_model.embeddings is embedder._model[0].auto_model.embeddings
 
 
 @pytest.mark.parametrize(("k", "message"), [
