@@ -244,7 +244,7 @@ class Tutor:
             text, course_checks = steering.apply(text, profile or steering.NO_COURSE, intent.kind)
             checks += course_checks
         if self.sandbox is not None and not withheld:  # last, so only code the learner will see is run
-            text, ran = check_code(text, self.sandbox, self._fixer(messages, draft, counter))
+            text, ran = check_code(text, self.sandbox, self._fixer(messages, draft, counter), passages)
             checks += ran
         yield stage("reflect", s)
         yield finish(text, passages, checks, withheld, checked.claims)

@@ -14,14 +14,15 @@ Each block gets a check saying it ran on Python 3.11 in the sandbox (or why not)
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from molly.reflection import python_blocks, repl_to_source, segments
 from molly.sandbox import PYTHON_VERSION, Sandbox
-from molly.schemas import Check
+from molly.schemas import Check, Passage
 
 # Errors that mean "this snippet needs context it does not have", not "this code is wrong".
 _FRAGMENT = ("NameError", "FileNotFoundError", "ModuleNotFoundError", "ImportError", "EOFError", "PermissionError",
@@ -45,28 +46,91 @@ def _missing_from_stdlib(error: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2)) if m and m.group(2).split(".")[0] in sys.stdlib_module_names else None
 
 
-def _correct_import_claims(text: str, name: str, module: str) -> str:
+def _correct_import_claims(text: str, name: str, module: str, correction: str = "") -> str:
     """The answer with its prose sentences that name both ``name`` and ``module`` replaced by a
-    correction (once): the removed example's import has just shown the claim false, and the
+    ``correction`` (once): the example's import has just shown the claim false, and the
     verdict had passed "use the `unique_everseen` function from the `itertools` module [1]"."""
+    correction = correction or f"*(Python {PYTHON_VERSION}'s `{module}` has no `{name}`: importing it failed.)*"
     out, corrected = [], False
     for is_sentence, piece in segments(text):
         if is_sentence and all(re.search(rf"(?<![\w.]){re.escape(w)}(?![\w])", piece) for w in (name, module)):
             if not corrected:
-                out.append(f"*(Python {PYTHON_VERSION}'s `{module}` has no `{name}`: importing it failed.)*")
+                out.append(correction)
                 corrected = True
             continue
         out.append(piece)
     return "".join(out)
 
 
+def _docs_definition(name: str, passages: Sequence[Passage]) -> tuple[str, int] | None:
+    """(source, citation number) of the first complete top-level ``def name(...)`` in a passage's
+    whole text. The docs give recipes to copy, not to import: the 1.5B model wrote ``from
+    itertools import unique_everseen`` in most answers on removing duplicates in order."""
+    start = re.compile(rf"^def {re.escape(name)}\(", re.M)
+    for p in passages:
+        text = p.whole_text or p.chunk.text
+        for m in start.finditer(text):
+            first, *rest = text[m.start():].split("\n")
+            body = [first]
+            for line in rest:
+                if line.strip() and not line[0].isspace():  # back at the top level (or the closing fence)
+                    break
+                body.append(line)
+            source = "\n".join(body).rstrip()
+            try:
+                tree = ast.parse(source)
+            except (SyntaxError, ValueError):
+                continue  # the definition runs past the chunk's end
+            if len(tree.body) == 1 and isinstance(tree.body[0], ast.FunctionDef):
+                return source, p.ref
+    return None
+
+
+def _free_names(function_source: str) -> list[str]:
+    """Names a function reads that it neither binds nor gets from builtins, in first-use order."""
+    nodes = list(ast.walk(ast.parse(function_source)))
+    bound = {n.arg for n in nodes if isinstance(n, ast.arg)}
+    bound |= {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {n.name for n in nodes if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+    read = (n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+    return [n for n in dict.fromkeys(read) if n not in bound and not hasattr(builtins, n)]
+
+
+def _with_definition(code: str, name: str, module: str, definition: str) -> str | None:
+    """``code`` with ``name`` dropped from its ``from module import ...`` line and ``definition``
+    put after the imports, with the imports the definition needs; None if the import is not a
+    plain one-line ``from module import`` of ``name``."""
+    lines = code.rstrip("\n").split("\n")
+    target = re.compile(rf"from\s+{re.escape(module)}\s+import\s+([\w\s,]+?)\s*$")
+    at = next((i for i, line in enumerate(lines) if (m := target.match(line))
+               and name in [n.strip() for n in m.group(1).split(",")]), None)
+    if at is None:
+        return None
+    others = [n.strip() for n in target.match(lines[at]).group(1).split(",") if n.strip() != name]  # type: ignore[union-attr]
+    lines[at] = f"from {module} import {', '.join(others)}" if others else ""
+    free = _free_names(definition)
+    needed = [f"import {n}" for n in free if n in sys.stdlib_module_names]
+    if from_module := [n for n in free if n not in sys.stdlib_module_names]:
+        needed.insert(0, f"from {module} import {', '.join(from_module)}")
+    head = 0  # the leading imports (and blank lines) stay above the definition
+    while head < len(lines) and (not lines[head].strip() or re.match(r"(from|import)\s", lines[head])):
+        head += 1
+    imports = [line for line in [*needed, *lines[:head]] if line.strip()]
+    parts = ["\n".join(imports), definition, "\n".join(lines[head:]).strip("\n")]
+    new = "\n\n\n".join(part for part in parts if part)
+    return new + "\n" if code.endswith("\n") else new
+
+
 Fixer = Callable[[str, str], "str | None"]  # (code, real error) -> corrected code, or None
 
 
-def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None) -> tuple[str, list[Check]]:
+def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
+               passages: Sequence[Passage] = ()) -> tuple[str, list[Check]]:
     """The answer with failing blocks replaced and output comments corrected; one check per block run.
-    With ``fix``, a failing block is first offered for revision with its real error; the revision
-    replaces it only if it parses and runs without an error."""
+    A block that imports a name its standard-library module lacks but a passage defines (a docs
+    recipe) gets that definition instead, if it then runs. With ``fix``, a failing block is then
+    offered for revision with its real error; the revision replaces it only if it parses and
+    runs without an error."""
     checks: list[Check] = []
     prose = re.sub(r"```.*?```", "", text, flags=re.S)
     for n, (block, code) in enumerate(python_blocks(text), start=1):
@@ -95,6 +159,15 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None) -> tuple[s
                                 detail=f"not run to the end on {where}: a fragment ({error})"))
         elif kind and re.search(rf"\b{re.escape(kind)}\b", prose):
             checks.append(Check(name=f"code_ran_{n}", passed=True, detail=f"raises {kind} on {where}, as the answer says"))
+        elif (recipe := _recipe_used(code, error, sandbox, passages)) is not None:
+            fixed, name, module, ref = recipe
+            text = _correct_import_claims(text, name, module, (
+                f"*(`{name}` is not part of Python {PYTHON_VERSION}'s `{module}` module: it is a recipe "
+                f"given in [{ref}], so the example includes its definition.)*"))
+            text = text.replace(block, block.replace(code, fixed), 1)
+            checks.append(Check(name=f"code_ran_{n}", passed=True, detail=(
+                f"failed on {where}: {error}; `{name}` is a recipe in passage [{ref}]: "
+                "its definition was added, and the block ran")))
         elif fix is not None and (fixed := _revised(code, error, sandbox, fix)) is not None:
             text = text.replace(block, block.replace(code, fixed), 1)
             checks.append(Check(name=f"code_ran_{n}", passed=True, detail=(
@@ -106,6 +179,18 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None) -> tuple[s
             text = text.replace(block, note, 1)
             checks.append(Check(name=f"code_ran_{n}", passed=False, detail=f"failed on {where}: {error}; removed"))
     return text, checks
+
+
+def _recipe_used(code: str, error: str, sandbox: Sandbox,
+                 passages: Sequence[Passage]) -> tuple[str, str, str, int] | None:
+    """(code with the recipe defined, name, module, citation number) when ``error`` is an import
+    of a name its standard-library module lacks, a passage defines it, and the block then runs."""
+    if not (missing := _missing_from_stdlib(error)) or not (found := _docs_definition(missing[0], passages)):
+        return None
+    new = _with_definition(code, *missing, found[0])
+    if new is None or not (result := sandbox.run(new)).ok:
+        return None
+    return _fix_output_comments(new, result.stdout), *missing, found[1]
 
 
 def _revised(code: str, error: str, sandbox: Sandbox, fix: Fixer) -> str | None:

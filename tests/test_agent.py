@@ -293,6 +293,32 @@ def test_a_failing_example_is_revised_only_with_a_call_the_turn_saved(settings: 
     assert "lines[1]" not in answer.text and "IndexError" in answer.text and answer.llm_calls == 3
 
 
+class Fixed:
+    """A retriever that returns the same passages for every question."""
+
+    def __init__(self, passages: list) -> None:
+        self.passages = passages
+
+    def retrieve(self, queries: list[str], exclude: tuple[str, ...] = (), course: str | None = None) -> list:
+        return self.passages
+
+
+def test_a_docs_recipe_the_draft_imports_is_defined_from_its_passage(settings: Settings) -> None:
+    from molly.retrieval.retriever import fit_budget
+    from molly.retrieval.store import load_corpus
+    from molly.sandbox import Sandbox
+
+    recipes = next(c for c in load_corpus(Settings().kb_dir)[0] if c.id == "library/itertools.html#itertools-recipes~10")
+    draft = ("Use the `unique_everseen` function from the `itertools` module [1].\n\n```python\n"
+             "from itertools import unique_everseen\nprint(list(unique_everseen([2, 1, 2])))\n```")
+    llm = ScriptedChatModel().enqueue([intent_json(), draft, "NONE"])
+    retriever = Fixed(fit_budget([(recipes, 0.53)], 350, max_passage_tokens=110))  # cut as the tutor gets it
+    answer = Tutor(settings, llm, retriever, sandbox=Sandbox()).ask(
+        "How do I remove duplicates from a list while keeping the order?")
+    assert "def unique_everseen(iterable, key=None):" in answer.text and "An example was removed" not in answer.text
+    assert [c.url for c in answer.citations] == ["https://docs.python.org/3.11/library/itertools.html#itertools-recipes"]
+
+
 def test_a_snippet_that_runs_cleanly_is_said_to(settings: Settings, hash_retriever: DenseRetriever) -> None:
     from molly.sandbox import Sandbox
 

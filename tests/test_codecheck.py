@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from molly.codecheck import check_code
+from molly.retrieval.retriever import fit_budget
+from molly.retrieval.store import load_corpus
 from molly.sandbox import Sandbox
+
+DOCS = Path(__file__).resolve().parents[1] / "knowledge_base" / "pydocs-3.11"
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +86,28 @@ def test_a_claim_that_the_failed_import_disproves_is_corrected(sandbox: Sandbox)
     assert fixed.startswith("*(Python 3.11's `itertools` has no `unique_everseen`: importing it failed.)* "
                             "It also works on strings.")
     assert "use the `unique_everseen`" not in fixed and "See `itertools.groupby` too [2]." in fixed
+
+
+def test_a_docs_recipe_imported_from_its_module_gets_its_definition_from_the_passage(sandbox: Sandbox) -> None:
+    # Speed run p: the duplicates answer imported the itertools recipe, and lost its only example.
+    recipes = next(c for c in load_corpus(DOCS)[0] if c.id == "library/itertools.html#itertools-recipes~10")
+    [passage] = fit_budget([(recipes, 0.53)], 350, max_passage_tokens=110)  # as the tutor retrieves it
+    assert "def unique_everseen(" in passage.chunk.text and "filterfalse" not in passage.chunk.text  # cut short
+    text = ("To keep the order, use the `unique_everseen` function from the `itertools` module. It keeps the "
+            "first of each.\n\n```python\nfrom itertools import unique_everseen\n\nitems = [3, 1, 3, 2, 1]\n"
+            "print(list(unique_everseen(items)))  # [3, 1, 2, 3]\n```")
+    fixed, checks = check_code(text, sandbox, passages=[passage])
+    assert fixed.startswith("*(`unique_everseen` is not part of Python 3.11's `itertools` module: it is a recipe "
+                            "given in [1], so the example includes its definition.)* It keeps the first of each.")
+    assert "```python\nfrom itertools import filterfalse\n\n\ndef unique_everseen(iterable, key=None):\n" in fixed
+    assert "#     yield from dict.fromkeys(iterable)\n" in fixed  # the recipe whole, its comments too
+    assert ".values()\n\n\nitems = [3, 1, 3, 2, 1]\n" in fixed
+    assert "print(list(unique_everseen(items)))  # [3, 1, 2]\n```" in fixed  # and its output comment corrected
+    assert checks[0].passed and "recipe in passage [1]" in checks[0].detail
+    # A name no passage defines, or an aliased import, is still removed with the correction.
+    for other in (text, text.replace("import unique_everseen", "import unique_everseen as ue")):
+        out, checks = check_code(other, sandbox, passages=[])
+        assert "has no `unique_everseen`" in out and "An example was removed" in out and not checks[0].passed
 
 
 def test_repl_blocks_run_as_source(sandbox: Sandbox) -> None:

@@ -188,6 +188,7 @@ def fit_budget(ranked: list[tuple[Chunk, float]], budget: int, min_tail_tokens: 
     passages: list[Passage] = []
     left = budget
     for chunk, score in ranked:
+        whole = chunk.text
         if max_passage_tokens is not None and chunk.source == DOCS:
             # Only docs entries open with their point; a lesson's example often follows its lead-in.
             chunk = _cut(chunk, max_passage_tokens) or chunk
@@ -199,7 +200,8 @@ def fit_budget(ranked: list[tuple[Chunk, float]], budget: int, min_tail_tokens: 
             if cut is None:
                 break
             chunk, cost = cut, left
-        passages.append(Passage(ref=len(passages) + 1, chunk=chunk, score=score))
+        passages.append(Passage(ref=len(passages) + 1, chunk=chunk, score=score,
+                                whole_text=whole if chunk.text != whole else ""))
         left -= cost
         if left < min_tail_tokens:
             break
