@@ -71,9 +71,9 @@ class Passage(_Frozen):
     ref: int = Field(ge=1, description="Citation number shown to the model and learner: [ref].")
     chunk: Chunk
     score: float
-    whole_text: str = Field(default="", description=(
+    whole_text: str = Field(default="", exclude=True, description=(
         "The chunk's whole text when ``chunk.text`` was cut to fit the prompt, else empty: code "
-        "checks read the docs' own definitions (an itertools recipe) from it."))
+        "checks read the docs' own definitions (an itertools recipe) from it. Not serialised."))
 
 
 class IntentKind(StrEnum):
