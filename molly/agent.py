@@ -236,7 +236,7 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("checking", False, s - t0)
-        checked = reflect(self.llm, messages, draft, passages, counter, self.embedder, self.settings.claim_rules)
+        checked = reflect(self.llm, messages, draft, passages, counter, self.embedder, self.settings.claim_rules, q)
         text, checks, withheld = (WITHHELD_REPLY if checked.withheld else checked.text), checked.checks, checked.withheld
         if not withheld and (profile is not None or intent.kind is IntentKind.SOLUTION_REQUEST):
             # Graded work gets hints only with or without a course: the guidance alone did not stop

@@ -2,9 +2,10 @@
 
 Small models often answer correctly from the passages yet forget to cite. Each uncited sentence
 is embedded and compared with the passages; if its best passage is similar enough, that
-passage's number is appended. Citations the model wrote are never changed or removed here, and
-a sentence that matches no passage stays uncited (reflection then judges it). Not here: judging
-whether a cited passage supports its sentence.
+passage's number is appended. Else, if it names an API whose own docs entry is a passage (`int()`,
+`ValueError`), the first such sentence cites that entry. Citations the model wrote are never
+changed or removed here, and a sentence that matches no passage stays uncited (reflection then
+judges it). Not here: judging whether a cited passage supports its sentence.
 """
 
 from __future__ import annotations
@@ -18,6 +19,22 @@ from molly.retrieval.embedder import Embedder
 from molly.schemas import Passage
 
 MIN_WORDS = 5
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_IDENTIFIER = re.compile(r"[A-Za-z_][\w.]*")
+_CALLED = re.compile(r"([A-Za-z_][\w.]*)\(\)")
+
+
+def api_name(passage: Passage) -> str | None:
+    """The object a docs API entry documents (``int``, ``io.IOBase.readline``), or None for a
+    section: an entry's anchor is its title's last part; a section's is a slug ("numbers")."""
+    chunk = passage.chunk
+    return chunk.anchor if chunk.anchor and chunk.anchor == chunk.title.split(" > ")[-1] else None
+
+
+def named_apis(sentence: str) -> set[str]:
+    """The names a sentence writes as code or as calls (`int()`, `str.split`, open())."""
+    words = [w for span in _CODE_SPAN.findall(sentence) for w in _IDENTIFIER.findall(span)]
+    return {w.rstrip(".") for w in [*words, *_CALLED.findall(sentence)] if w.rstrip(".")}
 
 
 def attribute(text: str, passages: list[Passage], embedder: Embedder, threshold: float = 0.55) -> tuple[str, int]:
@@ -31,13 +48,20 @@ def attribute(text: str, passages: list[Passage], embedder: Embedder, threshold:
         return text, 0
     vecs = embedder.embed([segs[i][1] for i in todo] + [p.chunk.embedding_text() for p in passages])
     sims = vecs[: len(todo)] @ vecs[len(todo):].T
+    # An error answer names `ValueError` and `int()` without citing their pinned entries
+    # (speed runs: the traceback answer cited nothing, though both entries were passages [1], [2]).
+    # Whole names only: the learner's own `add` is not `operator.add`.
+    entries = {name: p for p in passages if (name := api_name(p))}
     added = 0
     for row, i in enumerate(todo):
         best = int(np.argmax(sims[row]))
+        piece = segs[i][1]
         if sims[row, best] >= threshold:
-            piece = segs[i][1]
-            m = re.search(r"([.!?]?)(\s*)$", piece)
-            end = m.start() if m else len(piece)
-            segs[i] = (True, f"{piece[:end]} [{passages[best].ref}]{piece[end:]}")
-            added += 1
+            refs = [passages[best].ref]
+        elif not (refs := sorted(entries.pop(n).ref for n in named_apis(piece) if n in entries)):
+            continue
+        m = re.search(r"([.!?]?)(\s*)$", piece)
+        end = m.start() if m else len(piece)
+        segs[i] = (True, f"{piece[:end]} [{', '.join(map(str, refs))}]{piece[end:]}")
+        added += 1
     return "".join(p for _, p in segs), added

@@ -89,22 +89,27 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w'\"]+", " ", text.lower()).split())
 
 
-def quote_problem(sentence: str, passages: list[Passage]) -> str:
-    """Why a quotation in the sentence is not in its cited passage(s); "" if every quote is there."""
+def quote_problem(sentence: str, passages: list[Passage], question: str = "") -> str:
+    """Why a quotation in the sentence is not in its cited passage(s); "" if every quote is there
+    or is the learner's own words (an error answer quotes the pasted error message)."""
     by_ref = {p.ref: p for p in passages}
     cited = [by_ref[n] for n in cited_refs(sentence) if n in by_ref] or passages
     for m in _QUOTE.finditer(sentence):
         quote = m.group(1) or m.group(2)
         if len(quote.split()) < MIN_QUOTE_WORDS:
             continue  # a string literal or a short phrase, not a quotation
+        if _norm(quote) in _norm(question):
+            continue
         if not any(_norm(quote) in _norm(f"{p.chunk.title}\n{p.chunk.text}") for p in cited):
             where = ", ".join(f"[{p.ref}]" for p in cited) if cited is not passages else "any passage"
             return f'quotes "{quote[:60]}", which is not in {where}'
     return ""
 
 
-def find_problems(claims: list[str], passages: list[Passage], embedder: Embedder | None = None) -> list[Finding]:
-    """One finding per claim, from the deterministic checks above."""
+def find_problems(claims: list[str], passages: list[Passage], embedder: Embedder | None = None,
+                  question: str = "") -> list[Finding]:
+    """One finding per claim, from the deterministic checks above (``question``: the learner's
+    message, which a claim may quote)."""
     by_ref = {p.ref: p for p in passages}
     refs = set(by_ref)
     findings = []
@@ -116,7 +121,7 @@ def find_problems(claims: list[str], passages: list[Passage], embedder: Embedder
         unknown = [n for n in cites if n not in refs]
         if unknown and len(unknown) == len(cites):  # with a real source beside it, only the bad [n] goes
             findings.append(Finding(problem=f"cites [{', '.join(map(str, unknown))}], which was not retrieved"))
-        elif problem := quote_problem(sentence, passages):
+        elif problem := quote_problem(sentence, passages, question):
             findings.append(Finding(problem=problem))
         elif len(known := [by_ref[n] for n in cites if n in by_ref]) == 1:
             supported, problem = word_support(sentence, known[0])

@@ -34,9 +34,11 @@ class Reflection:
 
 
 def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passages: list[Passage],
-            counter: UsageCounter, embedder: Embedder | None = None, rules: bool = True) -> Reflection:
+            counter: UsageCounter, embedder: Embedder | None = None, rules: bool = True,
+            question: str = "") -> Reflection:
     """Check ``draft`` (written in reply to ``messages``) against ``passages``; one LLM call.
-    Without ``rules`` the LLM judges every sentence (the claim rules of ``claims.py`` are skipped)."""
+    Without ``rules`` the LLM judges every sentence (the claim rules of ``claims.py`` are skipped).
+    ``question`` (the learner's message) may be quoted without a passage."""
     # Code blocks are mended first; the conversation keeps the model's own draft, whose tokens
     # llama.cpp and vLLM already hold in their cache.
     text, repairs = repair_code(draft)
@@ -62,7 +64,7 @@ def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passage
         claims = [Claim(text=c, verdict="unchecked", reason="no documentation passage to check it against")
                   for c in sentences]
     elif sentences:
-        findings = find_problems(sentences, passages, embedder) if rules else [Finding() for _ in sentences]
+        findings = find_problems(sentences, passages, embedder, question) if rules else [Finding() for _ in sentences]
         # The LLM judges only what the rules left open; when they decided everything, no call.
         ask_about = {i for i, f in enumerate(findings, 1) if not (f.problem or f.supported or f.lead_in)}
         unsupported: tuple[int, ...] | None = ()

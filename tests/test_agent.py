@@ -293,6 +293,16 @@ def test_a_failing_example_is_revised_only_with_a_call_the_turn_saved(settings: 
     assert "lines[1]" not in answer.text and "IndexError" in answer.text and answer.llm_calls == 3
 
 
+def test_an_answer_may_quote_the_learners_own_error_message(settings: Settings,
+                                                           hash_retriever: DenseRetriever) -> None:
+    sentence = 'The message "invalid literal for int() with base 10" means the text is not a whole number.'
+    llm = ScriptedChatModel().enqueue([sentence, "NONE"])
+    answer = Tutor(settings, llm, hash_retriever).ask(  # a traceback: an error by rule, no intent call
+        'Traceback (most recent call last):\n  File "a.py", line 1, in <module>\n    int("abc")\n'
+        "ValueError: invalid literal for int() with base 10: 'abc'")
+    assert answer.text.startswith(sentence[:-1]) and not answer.withheld  # not dropped as a misquote
+
+
 class Fixed:
     """A retriever that returns the same passages for every question."""
 

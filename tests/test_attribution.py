@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from molly.attribution import attribute
+from molly.attribution import api_name, attribute
 from molly.retrieval.embedder import HashEmbedder
 from molly.schemas import Passage
 from tests.conftest import SMALL_CORPUS
@@ -28,3 +28,14 @@ def test_code_is_never_touched() -> None:
     text = "Here is the loop over the file object lines:\n\n```python\nfor line in f:\n    print(line)\n```"
     out, _ = attribute(text, PASSAGES, HashEmbedder(), threshold=0.0)
     assert out.endswith("```python\nfor line in f:\n    print(line)\n```")
+
+
+def test_a_sentence_naming_an_api_whose_entry_is_a_passage_cites_it_once() -> None:
+    # The speed runs' traceback answer named `int()` and `ValueError` but cited nothing.
+    text = ("Calling `open()` on a missing path raises an `IndexError`, the docs say. Then `open()` is called "
+            "again on the next path. Your own `my.open` and `IndexErrors` are other names here.")
+    out, added = attribute(text, PASSAGES, HashEmbedder(), threshold=1.1)  # no sentence is similar enough
+    assert out == ("Calling `open()` on a missing path raises an `IndexError`, the docs say [2, 3]. Then `open()` "
+                   "is called again on the next path. Your own `my.open` and `IndexErrors` are other names here.")
+    assert added == 1
+    assert [api_name(p) for p in PASSAGES] == [None, "open", "IndexError", None]  # sections name no API

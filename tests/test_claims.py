@@ -28,6 +28,9 @@ def test_quotations_must_be_in_the_passage_they_cite() -> None:
     assert "not in [2]" in quote_problem('The docs say "loop over the file object" [2].', PASSAGES)
     assert "any passage" in quote_problem('As they say, "files are always read backwards".', PASSAGES)
     assert quote_problem('Call print("hi there") to greet [1].', PASSAGES) == ""  # two words: a string, not a quote
+    quoted = 'The message "invalid literal for int() with base 10" means the text is no number.'
+    assert "any passage" in quote_problem(quoted, PASSAGES)
+    assert quote_problem(quoted, PASSAGES, "ValueError: invalid literal for int() with base 10: 'abc'") == ""
 
 
 def test_word_support_accepts_copies_and_catches_flipped_negations() -> None:
