@@ -6,6 +6,7 @@ Not here: how vectors are stored (``store.py``) or made (``embedder.py``).
 from __future__ import annotations
 
 import math
+import re
 from typing import Protocol
 
 import numpy as np
@@ -238,9 +239,12 @@ def _truncate(text: str, max_chars: int) -> str:
 
 
 def _close_fence(piece: str, ellipsis: str) -> str:
-    if piece.count("```") % 2 == 0:
+    """``piece`` plus ``ellipsis``, closing a code block it leaves open. Fences are counted at line
+    starts, as ``chunking.balance_fences`` counts them: a ``` written inside a line opens nothing."""
+    fences = [m.start() for m in re.finditer(r"^```", piece, flags=re.M)]
+    if len(fences) % 2 == 0:
         return piece + ellipsis
-    opener = piece.rfind("```")
+    opener = fences[-1]
     if "\n" not in piece[opener:]:  # only the fence line fits
         before = piece[:opener].rstrip()
         return f"{before}\n\n…" if before else ""

@@ -80,3 +80,7 @@ def test_a_cut_inside_a_code_block_closes_it() -> None:
     only_fence = SMALL_CORPUS[0].model_copy(update={"text": lead + "```python\nys = [" + "1, " * 200 + "]\n```"})
     cut = fit_budget([(only_fence, 0.9)], budget=400, max_passage_tokens=60)[0].chunk.text
     assert cut == lead + "…", cut  # none of the code fits: no empty code block
+    inline = "Markdown marks code with ``` on its own line; Python needs none of that here. " * 12
+    cut = fit_budget([(SMALL_CORPUS[0].model_copy(update={"text": inline}), 0.9)], budget=400,
+                     max_passage_tokens=60)[0].chunk.text
+    assert cut.endswith("of that here …") and "\n```" not in cut, cut  # an inline ``` opens no block to close
