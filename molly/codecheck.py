@@ -102,12 +102,14 @@ def _with_definition(code: str, name: str, module: str, definition: str) -> str 
     plain one-line ``from module import`` of ``name``."""
     lines = code.rstrip("\n").split("\n")
     target = re.compile(rf"from\s+{re.escape(module)}\s+import\s+([\w\s,]+?)\s*$")
-    at = next((i for i, line in enumerate(lines) if (m := target.match(line))
-               and name in [n.strip() for n in m.group(1).split(",")]), None)
-    if at is None:
+    for at, line in enumerate(lines):
+        imported = [n.strip() for n in m.group(1).split(",")] if (m := target.match(line)) else []
+        if name in imported:
+            others = [n for n in imported if n != name]
+            lines[at] = f"from {module} import {', '.join(others)}" if others else ""
+            break
+    else:
         return None
-    others = [n.strip() for n in target.match(lines[at]).group(1).split(",") if n.strip() != name]  # type: ignore[union-attr]
-    lines[at] = f"from {module} import {', '.join(others)}" if others else ""
     free = _free_names(definition)
     needed = [f"import {n}" for n in free if n in sys.stdlib_module_names]
     if from_module := [n for n in free if n not in sys.stdlib_module_names]:
