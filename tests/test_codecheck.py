@@ -104,6 +104,10 @@ def test_a_docs_recipe_imported_from_its_module_gets_its_definition_from_the_pas
     assert ".values()\n\n\nitems = [3, 1, 3, 2, 1]\n" in fixed
     assert "print(list(unique_everseen(items)))  # [3, 1, 2]\n```" in fixed  # and its output comment corrected
     assert checks[0].passed and "recipe in passage [1]" in checks[0].detail
+    both = text.replace("import unique_everseen\n", "import chain, unique_everseen\n")
+    fixed, checks = check_code(both, sandbox, passages=[passage])  # the other name keeps its import
+    assert "```python\nfrom itertools import filterfalse\nfrom itertools import chain\n\n\ndef unique" in fixed
+    assert checks[0].passed
     # A name no passage defines, or an aliased import, is still removed with the correction.
     for other in (text, text.replace("import unique_everseen", "import unique_everseen as ue")):
         out, checks = check_code(other, sandbox, passages=[])
