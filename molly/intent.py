@@ -148,7 +148,9 @@ def parse_intent(text: str, question: str = "") -> Intent:
         raise ValueError("no JSON object found in the reply")
     out = VagueIntentReply.model_validate(json.loads(m.group(0)))
     asks = out.needs_clarification and bool(out.clarifying_question.strip()) and may_clarify(question)
-    return Intent(kind=out.kind, knowledge_points=out.knowledge_points, search_query=out.search_query[:200],
+    # The 1.5B model calls "How do I ...?" a concept (intent_dev: howto 0/40, 33 as concepts).
+    kind = IntentKind.HOWTO if out.kind is IntentKind.CONCEPT and _HOWTO.search(question) else out.kind
+    return Intent(kind=kind, knowledge_points=out.knowledge_points, search_query=out.search_query[:200],
                   needs_clarification=asks, clarifying_question=out.clarifying_question[:300] if asks else "",
                   source="llm")
 

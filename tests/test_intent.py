@@ -146,5 +146,15 @@ def test_parse_intent_is_lenient_on_case_and_strict_on_kind() -> None:
         parse_intent('{"kind": "homework"}')
 
 
+@pytest.mark.parametrize(("said", "question", "kind"), [
+    ("concept", "How do I read a file line by line?", IntentKind.HOWTO),  # what the model said in speed run q
+    ("concept", "Is there a way to get the coordinates of a specific object?", IntentKind.HOWTO),
+    ("concept", "What does the yield keyword do?", IntentKind.CONCEPT),
+    ("error", "How do I fix this IndexError?", IntentKind.ERROR),  # only a concept is re-read
+])
+def test_a_how_do_i_question_the_model_calls_a_concept_is_a_howto(said: str, question: str, kind: IntentKind) -> None:
+    assert parse_intent(f'{{"kind": "{said}"}}', question).kind is kind
+
+
 def test_llama_counters_are_none_for_a_model_that_is_not_llama_cpp() -> None:
     assert llama_counters(ScriptedChatModel()) is None
