@@ -29,6 +29,7 @@ _FRAGMENT = ("NameError", "FileNotFoundError", "ModuleNotFoundError", "ImportErr
              "IsADirectoryError", "NotADirectoryError", "OSError", "ConnectionError", "TimeoutError")
 _PRINT_COMMENT = re.compile(r"^(print\(.*\))(\s*#\s*)(.+?)\s*$")
 _STDLIB_IMPORT = re.compile(r"^ImportError: cannot import name '([^']+)' from '([\w.]+)'")
+_STDLIB_ATTRIBUTE = re.compile(r"^AttributeError: module '([\w.]+)' has no attribute '(\w+)'")
 
 
 def _needs_context(error: str) -> bool:
@@ -41,9 +42,16 @@ def _needs_context(error: str) -> bool:
 
 
 def _missing_from_stdlib(error: str) -> tuple[str, str] | None:
-    """(name, module) when ``error`` says a standard-library module has no such name."""
+    """(name, module) when ``error`` says a standard-library module has no such name to import."""
     m = _STDLIB_IMPORT.match(error)
     return (m.group(1), m.group(2)) if m and m.group(2).split(".")[0] in sys.stdlib_module_names else None
+
+
+def _missing_attribute(error: str) -> tuple[str, str] | None:
+    """(name, module) when ``error`` says a standard-library module has no such attribute
+    (``itertools.unique_everseen(...)``)."""
+    m = _STDLIB_ATTRIBUTE.match(error)
+    return (m.group(2), m.group(1)) if m and m.group(1).split(".")[0] in sys.stdlib_module_names else None
 
 
 def _correct_import_claims(text: str, name: str, module: str, correction: str = "") -> str:
@@ -53,7 +61,8 @@ def _correct_import_claims(text: str, name: str, module: str, correction: str = 
     correction = correction or f"*(Python {PYTHON_VERSION}'s `{module}` has no `{name}`: importing it failed.)*"
     out, corrected = [], False
     for is_sentence, piece in segments(text):
-        if is_sentence and all(re.search(rf"(?<![\w.]){re.escape(w)}(?![\w])", piece) for w in (name, module)):
+        if is_sentence and (re.search(rf"(?<![\w.]){re.escape(module)}\.{re.escape(name)}(?!\w)", piece) or all(
+                re.search(rf"(?<![\w.]){re.escape(w)}(?![\w])", piece) for w in (name, module))):
             if not corrected:
                 out.append(correction)
                 corrected = True
@@ -96,20 +105,31 @@ def _free_names(function_source: str) -> list[str]:
     return [n for n in dict.fromkeys(read) if n not in bound and not hasattr(builtins, n)]
 
 
-def _with_definition(code: str, name: str, module: str, definition: str) -> str | None:
-    """``code`` with ``name`` dropped from its ``from module import ...`` line and ``definition``
-    put after the imports, with the imports the definition needs; None if the import is not a
-    plain one-line ``from module import`` of ``name``."""
-    lines = code.rstrip("\n").split("\n")
+def _without_import(code: str, name: str, module: str) -> str | None:
+    """``code`` with ``name`` dropped from its one-line ``from module import ...``; None if no
+    such line imports it (an aliased import, one over several lines)."""
+    lines = code.split("\n")
     target = re.compile(rf"from\s+{re.escape(module)}\s+import\s+([\w\s,]+?)\s*$")
     for at, line in enumerate(lines):
-        imported = [n.strip() for n in m.group(1).split(",")] if (m := target.match(line)) else []
-        if name in imported:
-            others = [n for n in imported if n != name]
+        names = [n.strip() for n in m.group(1).split(",")] if (m := target.match(line)) else []
+        if name in names:
+            others = [n for n in names if n != name]
             lines[at] = f"from {module} import {', '.join(others)}" if others else ""
-            break
+            return "\n".join(lines)
+    return None
+
+
+def _with_definition(code: str, name: str, module: str, definition: str, imported: bool = True) -> str | None:
+    """``code`` with ``name`` dropped from its import (``imported``) or ``module.name`` made plain
+    ``name`` (not ``imported``), and ``definition`` put after the leading imports, with the imports
+    the definition needs; None if the code does not use ``name`` in that way."""
+    if imported:
+        used = _without_import(code, name, module)
     else:
+        used = re.sub(rf"(?<![\w.]){re.escape(module)}\.{re.escape(name)}\b", name, code)
+    if used is None or used == code:
         return None
+    lines = used.rstrip("\n").split("\n")
     free = _free_names(definition)
     needed = [f"import {n}" for n in free if n in sys.stdlib_module_names]
     if from_module := [n for n in free if n not in sys.stdlib_module_names]:
@@ -186,10 +206,11 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
 def _recipe_used(code: str, error: str, sandbox: Sandbox,
                  passages: Sequence[Passage]) -> tuple[str, str, str, int] | None:
     """(code with the recipe defined, name, module, citation number) when ``error`` is an import
-    of a name its standard-library module lacks, a passage defines it, and the block then runs."""
-    if not (missing := _missing_from_stdlib(error)) or not (found := _docs_definition(missing[0], passages)):
+    or use of a name its standard-library module lacks, a passage defines it, and the block then runs."""
+    imported = (missing := _missing_from_stdlib(error)) is not None
+    if not (missing := missing or _missing_attribute(error)) or not (found := _docs_definition(missing[0], passages)):
         return None
-    new = _with_definition(code, *missing, found[0])
+    new = _with_definition(code, *missing, found[0], imported)
     if new is None or not (result := sandbox.run(new)).ok:
         return None
     return _fix_output_comments(new, result.stdout), *missing, found[1]

@@ -108,6 +108,12 @@ def test_a_docs_recipe_imported_from_its_module_gets_its_definition_from_the_pas
     fixed, checks = check_code(both, sandbox, passages=[passage])  # the other name keeps its import
     assert "```python\nfrom itertools import filterfalse\nfrom itertools import chain\n\n\ndef unique" in fixed
     assert checks[0].passed
+    dotted = ("Call `itertools.unique_everseen()` on the list. It keeps the first of each.\n\n```python\n"
+              "import itertools\n\nitems = [3, 1, 3]\nprint(list(itertools.unique_everseen(items)))\n```")
+    fixed, checks = check_code(dotted, sandbox, passages=[passage])  # AttributeError: the same recipe
+    assert fixed.startswith("*(`unique_everseen` is not part of Python 3.11's `itertools` module: it is a recipe")
+    assert "import itertools\n\n\ndef unique_everseen(" in fixed and "print(list(unique_everseen(items)))" in fixed
+    assert checks[0].passed and "AttributeError" in checks[0].detail
     # A name no passage defines, or an aliased import, is still removed with the correction.
     for other in (text, text.replace("import unique_everseen", "import unique_everseen as ue")):
         out, checks = check_code(other, sandbox, passages=[])
