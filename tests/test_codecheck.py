@@ -120,6 +120,17 @@ def test_a_docs_recipe_imported_from_its_module_gets_its_definition_from_the_pas
         assert "has no `unique_everseen`" in out and "An example was removed" in out and not checks[0].passed
 
 
+def test_a_recipe_that_calls_another_recipe_gets_both_definitions(sandbox: Sandbox) -> None:
+    # 32 of the 34 itertools recipes in the 3.11 docs then run (2 are split between chunks).
+    wanted = ("library/itertools.html#itertools-recipes~3", "library/itertools.html#itertools-recipes~4")
+    chunks = {c.id: c for c in load_corpus(DOCS)[0] if c.id in wanted}
+    passages = fit_budget([(chunks[i], 0.5) for i in wanted], 700, max_passage_tokens=110)
+    text = "```python\nfrom itertools import sum_of_squares\n\nprint(sum_of_squares([10, 20, 30]))  # 0\n```"
+    fixed, checks = check_code(text, sandbox, passages=passages)
+    assert "def sum_of_squares(it):" in fixed and "def sumprod(vec1, vec2):" in fixed and checks[0].passed
+    assert "print(sum_of_squares([10, 20, 30]))  # 1400" in fixed
+
+
 def test_repl_blocks_run_as_source(sandbox: Sandbox) -> None:
     text = "Slicing [1]:\n\n```pycon\n>>> s = 'python'\n>>> s[1:3]\n'yt'\n```"
     _, checks = check_code(text, sandbox)
