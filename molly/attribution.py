@@ -34,7 +34,8 @@ def api_name(passage: Passage) -> str | None:
 def named_apis(sentence: str) -> set[str]:
     """The names a sentence writes as code or as calls (`int()`, `str.split`, open())."""
     words = [w for span in _CODE_SPAN.findall(sentence) for w in _IDENTIFIER.findall(span)]
-    return {w.rstrip(".") for w in [*words, *_CALLED.findall(sentence)] if w.rstrip(".")}
+    names = (w.rstrip(".") for w in [*words, *_CALLED.findall(sentence)])
+    return {n for n in names if n}
 
 
 def attribute(text: str, passages: list[Passage], embedder: Embedder, threshold: float = 0.55) -> tuple[str, int]:

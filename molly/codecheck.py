@@ -119,24 +119,28 @@ def _without_import(code: str, name: str, module: str) -> str | None:
     return None
 
 
-def _recipe_definitions(name: str, passages: Sequence[Passage]) -> tuple[list[str], int] | None:
-    """The passages' definitions of ``name`` and of the recipes it calls (``sum_of_squares``
-    calls the ``sumprod`` recipe), and the citation number of ``name``'s; None if none defines it."""
-    if (found := _docs_definition(name, passages)) is None:
-        return None
-    sources, todo, seen = [], [name], {name}
+def _recipe_definitions(name: str, passages: Sequence[Passage]) -> tuple[dict[str, str], int] | None:
+    """The passages' definitions (name -> source) of ``name`` and of the recipes it calls
+    (``sum_of_squares`` calls the ``sumprod`` recipe), and the citation number of ``name``'s;
+    None if none defines it."""
+    definitions: dict[str, str] = {}
+    refs: list[int] = []
+    todo, seen = [name], {name}
     while todo:
-        if (definition := _docs_definition(todo.pop(0), passages)) is None:
+        wanted = todo.pop(0)
+        if (found := _docs_definition(wanted, passages)) is None:
             continue  # not a recipe: an import provides it
-        sources.append(definition[0])
-        for free in _free_names(definition[0]):
+        definitions[wanted] = found[0]
+        refs.append(found[1])
+        for free in _free_names(found[0]):
             if free not in seen:
                 seen.add(free)
                 todo.append(free)
-    return sources, found[1]
+    return (definitions, refs[0]) if name in definitions else None
 
 
-def _with_definition(code: str, name: str, module: str, definitions: list[str], imported: bool = True) -> str | None:
+def _with_definition(code: str, name: str, module: str, definitions: dict[str, str],
+                     imported: bool = True) -> str | None:
     """``code`` with ``name`` dropped from its import (``imported``) or ``module.name`` made plain
     ``name`` (not ``imported``), and ``definitions`` put after the leading imports, with the imports
     they need; None if the code does not use ``name`` in that way."""
@@ -147,8 +151,7 @@ def _with_definition(code: str, name: str, module: str, definitions: list[str], 
     if used is None or used == code:
         return None
     lines = used.rstrip("\n").split("\n")
-    defined = {n.name for d in definitions for n in ast.parse(d).body if isinstance(n, ast.FunctionDef)}
-    free = [n for n in dict.fromkeys(f for d in definitions for f in _free_names(d)) if n not in defined]
+    free = [n for n in dict.fromkeys(f for d in definitions.values() for f in _free_names(d)) if n not in definitions]
     needed = [f"import {n}" for n in free if n in sys.stdlib_module_names]
     if from_module := [n for n in free if n not in sys.stdlib_module_names]:
         needed.insert(0, f"from {module} import {', '.join(from_module)}")
@@ -156,7 +159,7 @@ def _with_definition(code: str, name: str, module: str, definitions: list[str], 
     while head < len(lines) and (not lines[head].strip() or re.match(r"(from|import)\s", lines[head])):
         head += 1
     imports = [line for line in [*needed, *lines[:head]] if line.strip()]
-    parts = ["\n".join(imports), *definitions, "\n".join(lines[head:]).strip("\n")]
+    parts = ["\n".join(imports), *definitions.values(), "\n".join(lines[head:]).strip("\n")]
     new = "\n\n\n".join(part for part in parts if part)
     return new + "\n" if code.endswith("\n") else new
 
@@ -167,8 +170,8 @@ Fixer = Callable[[str, str], "str | None"]  # (code, real error) -> corrected co
 def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
                passages: Sequence[Passage] = ()) -> tuple[str, list[Check]]:
     """The answer with failing blocks replaced and output comments corrected; one check per block run.
-    A block that imports a name its standard-library module lacks but a passage defines (a docs
-    recipe) gets that definition instead, if it then runs. With ``fix``, a failing block is then
+    A block that imports or uses a name its standard-library module lacks but a passage defines
+    (a docs recipe) gets that definition instead, if it then runs. With ``fix``, a failing block is then
     offered for revision with its real error; the revision replaces it only if it parses and
     runs without an error."""
     checks: list[Check] = []
@@ -225,8 +228,13 @@ def _recipe_used(code: str, error: str, sandbox: Sandbox,
                  passages: Sequence[Passage]) -> tuple[str, str, str, int] | None:
     """(code with the recipe defined, name, module, citation number) when ``error`` is an import
     or use of a name its standard-library module lacks, a passage defines it, and the block then runs."""
-    imported = (missing := _missing_from_stdlib(error)) is not None
-    if not (missing := missing or _missing_attribute(error)) or not (found := _recipe_definitions(missing[0], passages)):
+    if missing := _missing_from_stdlib(error):
+        imported = True
+    elif missing := _missing_attribute(error):
+        imported = False
+    else:
+        return None
+    if (found := _recipe_definitions(missing[0], passages)) is None:
         return None
     new = _with_definition(code, *missing, found[0], imported)
     if new is None or not (result := sandbox.run(new)).ok:
