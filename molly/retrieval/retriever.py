@@ -169,7 +169,7 @@ class DenseRetriever:
 
     def retrieve(self, queries: list[str], exclude: tuple[str, ...] = (), course: str | None = None) -> list[Passage]:
         return fit_budget(self.rank(queries, self.top_k, exclude, course), self.token_budget,
-                          max_passage_tokens=self.max_passage_tokens)
+                          max_passage_tokens=self.max_passage_tokens, focus=" ".join(queries))
 
 
 def _allowed(chunk: Chunk, course: str | None) -> bool:
@@ -178,21 +178,23 @@ def _allowed(chunk: Chunk, course: str | None) -> bool:
 
 
 def fit_budget(ranked: list[tuple[Chunk, float]], budget: int, min_tail_tokens: int = 60,
-               max_passage_tokens: int | None = None) -> list[Passage]:
+               max_passage_tokens: int | None = None, focus: str = "") -> list[Passage]:
     """Number the passages in rank order until ``budget`` tokens are spent; the last one may be
     cut at a paragraph (or line) boundary if at least ``min_tail_tokens`` of room remain.
 
     ``max_passage_tokens`` first cuts each docs passage to its opening (where an entry gives its
     signature and definition), so more distinct passages share the budget: on the dev sets'
     194 questions with gold pages, 350 tokens cut at 110 put a gold page before the model more
-    often (0.526) than 600 uncut tokens (0.495), and the model reads ~220 tokens (~4 s) less."""
+    often (0.526) than 600 uncut tokens (0.495), and the model reads ~220 tokens (~4 s) less.
+    A cut docs passage that opens with a code block may skip it (see ``_skip_leading_code``) when
+    the words of ``focus`` (the queries) occur more in what follows."""
     passages: list[Passage] = []
     left = budget
     for chunk, score in ranked:
         whole = chunk.text
         if max_passage_tokens is not None and chunk.source == DOCS:
             # Only docs entries open with their point; a lesson's example often follows its lead-in.
-            chunk = _cut(chunk, max_passage_tokens) or chunk
+            chunk = _cut(chunk, max_passage_tokens, focus) or chunk
         cost = passage_cost(chunk)
         if cost > left:
             if left < min_tail_tokens:
@@ -214,12 +216,67 @@ def passage_cost(chunk: Chunk) -> int:
     return estimate_tokens(chunk.label) + estimate_tokens(chunk.text) + PASSAGE_OVERHEAD
 
 
-def _cut(chunk: Chunk, tokens: int) -> Chunk | None:
+def _cut(chunk: Chunk, tokens: int, focus: str = "") -> Chunk | None:
     """``chunk`` with its text cut at a boundary to fit ``tokens`` in all; None if no text fits."""
-    text = _truncate(chunk.text, int((tokens - estimate_tokens(chunk.label) - PASSAGE_OVERHEAD) * CHARS_PER_TOKEN))
+    max_chars = int((tokens - estimate_tokens(chunk.label) - PASSAGE_OVERHEAD) * CHARS_PER_TOKEN)
+    text = _skip_leading_code(chunk.text, max_chars, focus) or _truncate(chunk.text, max_chars)
     if not text:
         return None
     return chunk if text == chunk.text else chunk.model_copy(update={"text": text})
+
+
+def _skip_leading_code(text: str, max_chars: int, focus: str) -> str | None:
+    """``text`` cut to start after its opening code block, or None to cut at its opening.
+
+    A continuation chunk often opens with the end of the previous part's example, whose lead-in
+    is in the previous chunk: "read a file line by line" got the tutorial's `f.readline()` outputs
+    and a cut just before "for line in f:". The block is skipped when prose follows it (a run of
+    recipes stays whole) and the question's words occur at least as often, block by block, in
+    what the cut then shows."""
+    blocks = _blocks(text)
+    if (not focus or len(text) <= max_chars or len(blocks) < 2 or not blocks[0].startswith("```")
+            or blocks[1].startswith("```")):
+        return None
+    wanted = _stems(focus)
+    after = _truncate("\n\n".join(blocks[1:]), max_chars - len(SKIPPED))
+    if _matches(after, blocks[1:], wanted) < _matches(_truncate(text, max_chars), blocks, wanted):
+        return None
+    return SKIPPED + after
+
+
+SKIPPED = "…\n\n"
+_STOP = frozenset("a an the of to in on for and or is are be by with as it its this that which if at from can "
+                  "will may than then into also any all how do does i my me what why when where you your".split())
+
+
+def _stems(text: str) -> set[str]:
+    """Content words of ``text``, lower-cased, with an -s, -ing or -ed ending dropped ("lines" = "line")."""
+    words = {w for w in re.findall(r"[a-z][a-z0-9]*", text.lower()) if w not in _STOP and len(w) > 1}
+    return {re.sub(r"(?<=\w{3})(?<!s)(s|ing|ed)$", "", w) for w in words}
+
+
+def _blocks(text: str) -> list[str]:
+    """``text``'s paragraphs and code blocks (a blank line inside a code block does not split it)."""
+    blocks, lines, fenced = [], [], False
+    for line in text.split("\n"):
+        fenced ^= line.startswith("```")
+        if line.strip() or fenced:
+            lines.append(line)
+        elif lines:
+            blocks.append("\n".join(lines))
+            lines = []
+    return [*blocks, "\n".join(lines)] if lines else blocks
+
+
+def _matches(shown: str, blocks: list[str], wanted: set[str]) -> int:
+    """Question words found, block by block, in the whole blocks that ``shown`` (their cut) keeps."""
+    total, used = 0, 0
+    for block in blocks:
+        used += len(block) + 2
+        if used > len(shown) + 2:
+            break
+        total += len(_stems(block) & wanted)
+    return total
 
 
 def _truncate(text: str, max_chars: int) -> str:

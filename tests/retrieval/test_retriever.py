@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from molly.config import Settings
 from molly.retrieval.embedder import HashEmbedder
 from molly.retrieval.retriever import DenseRetriever, fit_budget, passage_cost
-from molly.retrieval.store import VectorStore
+from molly.retrieval.store import VectorStore, load_corpus
+from molly.schemas import Chunk
 from tests.conftest import SMALL_CORPUS
 
 
@@ -84,3 +86,30 @@ def test_a_cut_inside_a_code_block_closes_it() -> None:
     cut = fit_budget([(SMALL_CORPUS[0].model_copy(update={"text": inline}), 0.9)], budget=400,
                      max_passage_tokens=60)[0].chunk.text
     assert cut.endswith("of that here …") and "\n```" not in cut, cut  # an inline ``` opens no block to close
+
+
+def test_a_cut_passage_skips_an_opening_example_whose_lead_in_is_elsewhere() -> None:
+    # "How do I read a file line by line?" got the f.readline() outputs that open this chunk and a cut
+    # just before "for line in f:", so the answer led with readline().
+    chunks = {c.id: c for c in load_corpus(Settings().kb_dir)[0]}
+    part = chunks["tutorial/inputoutput.html#methods-of-file-objects~1"]
+    question = "How do I read a file line by line?"
+    [opening] = fit_budget([(part, 0.6)], 350, max_passage_tokens=110)
+    [passage] = fit_budget([(part, 0.6)], 350, max_passage_tokens=110, focus=question)
+    assert opening.chunk.text.startswith("```\n>>> f.readline()") and "for line in f" not in opening.chunk.text
+    assert passage.chunk.text.startswith("…\n\nFor reading lines from a file") and ">>> for line in f:" in passage.chunk.text
+    assert passage.whole_text == part.text  # the recipe repair still reads the whole chunk
+    # A run of code blocks (recipes) is the content itself: it keeps its opening.
+    recipe = "```\ndef pairs(items):\n    return zip(items, items[1:])\n```"
+    recipes = part.model_copy(update={"text": "\n\n".join([recipe] * 3 + ["Read these lines of a file. " * 20])})
+    [kept] = fit_budget([(recipes, 0.5)], 350, max_passage_tokens=110, focus=question)
+    assert kept.chunk.text == opening_of(recipes) and kept.chunk.text.startswith("```\ndef pairs")
+    # ... and so does a passage whose opening example holds more of the question's words.
+    about = "f.readline() outputs the first line of the file"
+    [example] = fit_budget([(part, 0.6)], 350, max_passage_tokens=110, focus=about)
+    assert example.chunk.text == opening.chunk.text
+
+
+def opening_of(chunk: Chunk) -> str:
+    """``chunk``'s text cut as a docs passage is cut without a question to focus on."""
+    return fit_budget([(chunk, 0.5)], 350, max_passage_tokens=110)[0].chunk.text
