@@ -3,8 +3,11 @@
 * A block that raises a real error (``TypeError``, ``IndexError`` ...) is replaced by a note
   with the real error line, unless the answer's prose names that error (then the error is
   the point of the example).
-* A block that cannot run on its own (a fragment using names defined elsewhere, a file, a
-  third-party module, ``input()``) is kept and reported as not run to the end, with why.
+* A block that opens a file it does not have (``open('example.txt')``) is run again with a small
+  sample file of that name (lines of text, a CSV table, a JSON object), so the rest of it is
+  checked too: "read a file line by line" called ``f.filelineno()``, which file objects lack.
+* A block that cannot run on its own (a fragment using names defined elsewhere, a file it still
+  cannot get, a third-party module, ``input()``) is kept and reported as not run to the end, with why.
 * ``# output`` comments on top-level ``print`` lines are compared with what was printed and
   corrected when they differ.
 
@@ -21,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from molly.reflection import python_blocks, repl_to_source, segments
-from molly.sandbox import PYTHON_VERSION, Sandbox
+from molly.sandbox import PYTHON_VERSION, RunResult, Sandbox
 from molly.schemas import Check, Passage
 
 # Errors that mean "this snippet needs context it does not have", not "this code is wrong".
@@ -30,6 +33,16 @@ _FRAGMENT = ("NameError", "FileNotFoundError", "ModuleNotFoundError", "ImportErr
 _PRINT_COMMENT = re.compile(r"^(print\(.*\))(\s*#\s*)(.+?)\s*$")
 _STDLIB_IMPORT = re.compile(r"^ImportError: cannot import name '([^']+)' from '([\w.]+)'")
 _STDLIB_ATTRIBUTE = re.compile(r"^AttributeError: module '([\w.]+)' has no attribute '(\w+)'")
+# A relative path without "..": written inside the sandbox's working folder, nowhere else.
+_MISSING_FILE = re.compile(r"^FileNotFoundError: \[Errno 2\] No such file or directory: '((?!/)(?!.*\.\.)[\w./ -]+)'$")
+MAX_SAMPLE_FILES = 3
+SAMPLE_CONTENT = {".csv": "name,age,city\nAda,36,London\nAlan,41,Manchester\nGrace,85,New York\n",
+                  ".json": '{"name": "Ada", "age": 36, "languages": ["Python", "C"]}\n'}
+SAMPLE_TEXT = "first line\nsecond line\nthird line\n"
+# Errors a sample file's content may cause where the learner's own file would not (int("first
+# line"), a missing column or key); any other error on a sample is the code's own.
+_CONTENT_ERRORS = ("ValueError", "KeyError", "IndexError", "json.decoder.JSONDecodeError", "UnicodeDecodeError",
+                   "StopIteration", "ZeroDivisionError")
 
 
 def _needs_context(error: str) -> bool:
@@ -185,12 +198,14 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
         if "input(" in source:
             checks.append(Check(name=f"code_ran_{n}", passed=True, detail="not run: it reads input()"))
             continue
-        result = sandbox.run(source)
+        result, samples = run_with_samples(sandbox, source)
         error = result.error
         kind = error.split(":", 1)[0].strip() if error else ""
-        where = f"Python {PYTHON_VERSION}, {result.isolation}"
+        where = f"Python {PYTHON_VERSION}, {result.isolation}" + (
+            f", with a sample {', '.join(samples)} standing in for the learner's file" if samples else "")
         if result.ok:
-            fixed = _fix_output_comments(code, result.stdout)
+            # What it printed from a sample file says nothing about the comments' output.
+            fixed = code if samples else _fix_output_comments(code, result.stdout)
             if fixed != code:
                 text = text.replace(block, block.replace(code, fixed), 1)
                 checks.append(Check(name=f"code_ran_{n}", passed=True,
@@ -200,6 +215,10 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
         elif _needs_context(error):
             checks.append(Check(name=f"code_ran_{n}", passed=True,
                                 detail=f"not run to the end on {where}: a fragment ({error})"))
+        elif samples and kind in _CONTENT_ERRORS:
+            # int(line) on "first line" fails; the learner's own file may well hold numbers.
+            checks.append(Check(name=f"code_ran_{n}", passed=True,
+                                detail=f"not run to the end on {where}: it depends on what the file holds ({error})"))
         elif kind and re.search(rf"\b{re.escape(kind)}\b", prose):
             checks.append(Check(name=f"code_ran_{n}", passed=True, detail=f"raises {kind} on {where}, as the answer says"))
         elif (recipe := _recipe_used(code, error, sandbox, passages)) is not None:
@@ -251,11 +270,37 @@ def _revised(code: str, error: str, sandbox: Sandbox, fix: Fixer) -> str | None:
         ast.parse(new)
     except (SyntaxError, ValueError):
         return None
-    result = sandbox.run(new)
+    result, samples = run_with_samples(sandbox, new)
     if not result.ok:
         return None
-    new = _fix_output_comments(new.rstrip("\n"), result.stdout)
+    new = new.rstrip("\n") if samples else _fix_output_comments(new.rstrip("\n"), result.stdout)
     return new + "\n" if code.endswith("\n") else new  # the closing fence stays on its own line
+
+
+def run_with_samples(sandbox: Sandbox, code: str) -> tuple[RunResult, list[str]]:
+    """Run ``code``; while it stops at a relative file that does not exist (at most
+    ``MAX_SAMPLE_FILES``), write a sample file of that name first and run it again. Returns the
+    last run and the sample files it had."""
+    samples: list[str] = []
+    result = sandbox.run(code)
+    while (len(samples) < MAX_SAMPLE_FILES and "__future__" not in code
+           and (m := _MISSING_FILE.match(result.error)) and m.group(1) not in samples):
+        samples.append(m.group(1))
+        result = sandbox.run(_with_samples(code, samples))
+    return result, samples
+
+
+def _with_samples(code: str, paths: list[str]) -> str:
+    """``code`` after one line per path that writes its sample content (through ``__import__``,
+    so the code's own names are untouched)."""
+    lines = [f"__import__('pathlib').Path({p!r}).parent.mkdir(parents=True, exist_ok=True); "
+             f"__import__('pathlib').Path({p!r}).write_text({_sample(p)!r})" for p in paths]
+    return "\n".join([*lines, code])
+
+
+def _sample(path: str) -> str:
+    """Sample content for a file the code expects: a table for .csv, an object for .json, else lines."""
+    return SAMPLE_CONTENT.get(path[path.rfind("."):].lower() if "." in path else "", SAMPLE_TEXT)
 
 
 def _fix_output_comments(code: str, stdout: str) -> str:

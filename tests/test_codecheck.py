@@ -66,6 +66,32 @@ def test_fragments_and_input_are_kept_and_reported(sandbox: Sandbox) -> None:
     assert "ModuleNotFoundError" in checks[2].detail
 
 
+def test_a_block_that_opens_a_missing_file_runs_on_with_a_sample_file(sandbox: Sandbox) -> None:
+    # The "read a file line by line" answer called f.filelineno() (fileinput's), and passed as a
+    # fragment because example.txt did not exist.
+    wrong = ("Loop over the file object [1].\n\n```python\nwith open('example.txt') as f:\n    for line in f:\n"
+             "        print(f'Line {f.filelineno()}: {line.strip()}')\n```")
+    fixed, checks = check_code(wrong, sandbox)
+    assert "filelineno" not in fixed.split("*(")[0] and "has no attribute 'filelineno'" in fixed
+    assert not checks[0].passed and "a sample example.txt standing in" in checks[0].detail
+    reader = ("Wrap the file [1].\n\n```python\nclass Reader:\n    def __init__(self, name):\n"
+              "        self.file = open(name)\n\nfor line in Reader('example.txt'):\n    print(line)\n```")
+    fixed, checks = check_code(reader, sandbox)  # not iterable whatever the file holds
+    assert "TypeError: 'Reader' object is not iterable" in fixed and not checks[0].passed
+    right = ("Read the rows [1].\n\n```python\nimport csv\nimport json\n\nwith open('data/people.csv') as f:\n"
+             "    rows = list(csv.DictReader(f))\nprint(rows[0]['name'])  # Bob\n"
+             "print(json.load(open('config.json'))['name'])  # Bob\n```")
+    fixed, checks = check_code(right, sandbox)
+    assert fixed == right  # ran; its comments are about the learner's data, not the sample's
+    assert checks[0].passed and "a sample data/people.csv, config.json standing in" in checks[0].detail
+    numbers = "Add them up [1].\n\n```python\nwith open('numbers.txt') as f:\n    print(sum(int(line) for line in f))\n```"
+    fixed, checks = check_code(numbers, sandbox)
+    assert fixed == numbers and checks[0].passed and "depends on what the file holds (ValueError" in checks[0].detail
+    outside = "Read it [1].\n\n```python\nprint(open('/srv/data/notes.txt').read())\n```"
+    fixed, checks = check_code(outside, sandbox)  # no sample outside the working folder
+    assert fixed == outside and checks[0].passed and "fragment (FileNotFoundError" in checks[0].detail
+
+
 def test_importing_what_the_standard_library_lacks_is_an_error_not_a_fragment(sandbox: Sandbox) -> None:
     """The model wrote ``from itertools import unique_everseen`` (a recipe in the docs, not a function);
     a third-party module or the learner's own one is still only missing context."""
