@@ -54,6 +54,11 @@ def _content(words: list[str]) -> set[str]:
     return {w for w in words if w not in _STOPWORDS and w not in _NEGATIONS and len(w) > 1}
 
 
+def content_words(text: str) -> set[str]:
+    """The words of ``text`` that carry content: lower-cased, citations, stop words and negations left out."""
+    return _content(_tokens(text))
+
+
 def word_support(claim: str, passage: Passage) -> tuple[str, str]:
     """(supported, problem) from the words alone: a claim whose content words are all in the
     passage, with the same negations as the passage sentence it comes from, is supported; one
@@ -69,7 +74,7 @@ def word_support(claim: str, passage: Passage) -> tuple[str, str]:
     copied = bool(best) and len(content & _content(best)) >= SENTENCE_COVERED * len(content)
     if copied and negated != any(w in _NEGATIONS for w in best):
         return "", f"copies [{passage.ref}] but {'adds' if negated else 'drops'} a negation: it says the opposite"
-    if len(content & _content(_tokens(body))) >= WORDS_COVERED * len(content) and (copied or not negated):
+    if len(content & content_words(body)) >= WORDS_COVERED * len(content) and (copied or not negated):
         return f"its words are in [{passage.ref}]", ""
     return "", ""
 

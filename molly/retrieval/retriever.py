@@ -186,8 +186,8 @@ def fit_budget(ranked: list[tuple[Chunk, float]], budget: int, min_tail_tokens: 
     signature and definition), so more distinct passages share the budget: on the dev sets'
     194 questions with gold pages, 350 tokens cut at 110 put a gold page before the model more
     often (0.526) than 600 uncut tokens (0.495), and the model reads ~220 tokens (~4 s) less.
-    A cut docs passage that opens with a code block may skip it (see ``_skip_leading_code``) when
-    the words of ``focus`` (the queries) occur more in what follows."""
+    A cut docs passage may show, instead of its opening alone, the part that holds more of the
+    words of ``focus`` (the queries; see ``_focused``)."""
     passages: list[Passage] = []
     left = budget
     for chunk, score in ranked:
@@ -219,32 +219,68 @@ def passage_cost(chunk: Chunk) -> int:
 def _cut(chunk: Chunk, tokens: int, focus: str = "") -> Chunk | None:
     """``chunk`` with its text cut at a boundary to fit ``tokens`` in all; None if no text fits."""
     max_chars = int((tokens - estimate_tokens(chunk.label) - PASSAGE_OVERHEAD) * CHARS_PER_TOKEN)
-    text = _skip_leading_code(chunk.text, max_chars, focus) or _truncate(chunk.text, max_chars)
+    text = _focused(chunk.text, max_chars, focus) or _truncate(chunk.text, max_chars)
     if not text:
         return None
     return chunk if text == chunk.text else chunk.model_copy(update={"text": text})
 
 
-def _skip_leading_code(text: str, max_chars: int, focus: str) -> str | None:
-    """``text`` cut to start after its opening code block, or None to cut at its opening.
+def _focused(text: str, max_chars: int, focus: str) -> str | None:
+    """``text`` cut to ``max_chars`` around what the question (``focus``) asks, or None to cut
+    at its opening as usual. Two cases, both judged by how many of the question's words
+    (``_stems``) a sentence or block holds:
 
-    A continuation chunk often opens with the end of the previous part's example, whose lead-in
-    is in the previous chunk: "read a file line by line" got the tutorial's `f.readline()` outputs
-    and a cut just before "for line in f:". The block is skipped when prose follows it (a run of
-    recipes stays whole) and the question's words occur at least as often, block by block, in
-    what the cut then shows."""
-    blocks = _blocks(text)
-    if (not focus or len(text) <= max_chars or len(blocks) < 2 or not blocks[0].startswith("```")
-            or blocks[1].startswith("```")):
+    * A passage opening with a code block whose lead-in is in the previous chunk starts after it,
+      when prose follows (a run of recipes stays whole) and the question's words occur at least as
+      often, block by block, in what the cut then shows: "read a file line by line" got the
+      tutorial's `f.readline()` outputs and a cut just before "for line in f:".
+    * Else a sentence the opening cut leaves out that holds more of the question's words (at least
+      two) than any sentence or example the cut keeps is shown after a shorter opening, with the
+      code block it introduces: "check if a key exists in a dictionary" got the tutorial's opening on storing
+      and deleting keys, cut before "To check whether a single key is in the dictionary, use the
+      in keyword."
+    """
+    if not focus or len(text) <= max_chars:
         return None
-    wanted = _stems(focus)
-    after = _truncate("\n\n".join(blocks[1:]), max_chars - len(SKIPPED))
-    if _matches(after, blocks[1:], wanted) < _matches(_truncate(text, max_chars), blocks, wanted):
+    blocks, wanted = _blocks(text), _stems(focus)
+    opening = _truncate(text, max_chars)
+    if len(blocks) > 1 and blocks[0].startswith("```") and not blocks[1].startswith("```"):
+        after = _truncate("\n\n".join(blocks[1:]), max_chars - len(SKIPPED))
+        if _matches(after, blocks[1:], wanted) >= _matches(opening, blocks, wanted):
+            return SKIPPED + after
+    shown, left_out = [], []
+    for i, block in enumerate(blocks):
+        if block.startswith("```"):
+            if block in opening:  # an example the opening shows may already answer
+                shown.append((block, i))
+        else:
+            for sentence in _SENTENCE_END.split(block):
+                # _truncate cuts before a sentence's last stop, so a kept sentence lacks it
+                (shown if sentence.rstrip(".!?:") in opening else left_out).append((sentence, i))
+    best = max((len(_stems(s) & wanted) for s, _ in shown), default=0)
+    key = next(((s, i) for s, i in left_out if len(_stems(s) & wanted) > max(best, 1)), None)
+    if key is None:
         return None
-    return SKIPPED + after
+    sentence, i = key
+    if sentence.endswith(":") and i + 1 < len(blocks) and blocks[i + 1].startswith("```"):
+        sentence = f"{sentence}\n\n{blocks[i + 1]}"
+    excerpt = _truncate(sentence, max_chars - 2 * len(SKIPPED))
+    head = _opening_sentences(text, max_chars - len(excerpt) - 2 * len(SKIPPED))
+    tail = "" if text.rstrip().endswith(excerpt) else " …"
+    return f"{head} …\n\n{excerpt}{tail}" if head else f"{SKIPPED}{excerpt}{tail}"
+
+
+def _opening_sentences(text: str, max_chars: int) -> str:
+    """The whole sentences (outside code blocks) that open ``text`` within ``max_chars``; "" if
+    fewer than a quarter of them would fit (too little to set the scene)."""
+    ends = [m.end() for m in _SENTENCE_STOP.finditer(text, 0, max(max_chars, 0))
+            if text.count("\n```", 0, m.end()) % 2 == 0 and not text.startswith("```")]
+    return text[:ends[-1]].rstrip() if ends and ends[-1] >= max_chars // 4 else ""
 
 
 SKIPPED = "…\n\n"
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z`'\"])")
+_SENTENCE_STOP = re.compile(r"(?<=[a-z0-9)\]\"'’])[.!?](?=\s)")  # not after a capital: "A." is a label
 _STOP = frozenset("a an the of to in on for and or is are be by with as it its this that which if at from can "
                   "will may than then into also any all how do does i my me what why when where you your".split())
 

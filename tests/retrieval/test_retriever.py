@@ -101,13 +101,30 @@ def test_a_cut_passage_skips_an_opening_example_whose_lead_in_is_elsewhere() -> 
     assert passage.whole_text == part.text  # the recipe repair still reads the whole chunk
     # A run of code blocks (recipes) is the content itself: it keeps its opening.
     recipe = "```\ndef pairs(items):\n    return zip(items, items[1:])\n```"
-    recipes = part.model_copy(update={"text": "\n\n".join([recipe] * 3 + ["Read these lines of a file. " * 20])})
+    recipes = part.model_copy(update={"text": "\n\n".join([recipe] * 3 + ["These work on any sequence. " * 20])})
     [kept] = fit_budget([(recipes, 0.5)], 350, max_passage_tokens=110, focus=question)
     assert kept.chunk.text == opening_of(recipes) and kept.chunk.text.startswith("```\ndef pairs")
     # ... and so does a passage whose opening example holds more of the question's words.
     about = "f.readline() outputs the first line of the file"
     [example] = fit_budget([(part, 0.6)], 350, max_passage_tokens=110, focus=about)
     assert example.chunk.text == opening.chunk.text
+
+
+def test_a_cut_passage_shows_the_sentence_that_answers_after_a_shorter_opening() -> None:
+    # "How can I check if a key exists in a dictionary?" got the tutorial's opening on storing and
+    # deleting keys, cut before the one sentence that answers it; the answer then used dict.get().
+    part = {c.id: c for c in load_corpus(Settings().kb_dir)[0]}["tutorial/datastructures.html#dictionaries~1"]
+    key = "To check whether a single key is in the dictionary, use the in keyword."
+    assert key not in opening_of(part)
+    [passage] = fit_budget([(part, 0.6)], 350, max_passage_tokens=110,
+                           focus="How can I check if a key exists in a dictionary?")
+    text = passage.chunk.text
+    assert text.startswith("The main operations on a dictionary are storing a value") and f"…\n\n{key}" in text
+    assert passage_cost(passage.chunk) <= 110 and passage.whole_text == part.text
+    # A question the opening already serves, or one whose words no sentence holds twice, keeps it.
+    for question in ("What are the main operations on a dictionary?", "How do I use zip?"):
+        [same] = fit_budget([(part, 0.6)], 350, max_passage_tokens=110, focus=question)
+        assert same.chunk.text == opening_of(part), question
 
 
 def opening_of(chunk: Chunk) -> str:
