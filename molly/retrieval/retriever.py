@@ -236,9 +236,9 @@ def _focused(text: str, max_chars: int, focus: str) -> str | None:
       tutorial's `f.readline()` outputs and a cut just before "for line in f:".
     * Else a sentence the opening cut leaves out that holds more of the question's words (at least
       two) than any sentence or example the cut keeps is shown after a shorter opening, with the
-      code block it introduces: "check if a key exists in a dictionary" got the tutorial's opening on storing
-      and deleting keys, cut before "To check whether a single key is in the dictionary, use the
-      in keyword."
+      code block it introduces: "check if a key exists in a dictionary" got the tutorial's opening
+      on storing and deleting keys, cut before "To check whether a single key is in the
+      dictionary, use the in keyword."
     """
     if not focus or len(text) <= max_chars:
         return None
@@ -271,10 +271,12 @@ def _focused(text: str, max_chars: int, focus: str) -> str | None:
 
 
 def _opening_sentences(text: str, max_chars: int) -> str:
-    """The whole sentences (outside code blocks) that open ``text`` within ``max_chars``; "" if
-    fewer than a quarter of them would fit (too little to set the scene)."""
+    """The whole sentences that open ``text`` within ``max_chars`` (not ending inside a code block);
+    "" if they fill less than a quarter of it (too little to set the scene) or ``text`` opens with code."""
+    if text.startswith("```"):
+        return ""
     ends = [m.end() for m in _SENTENCE_STOP.finditer(text, 0, max(max_chars, 0))
-            if text.count("\n```", 0, m.end()) % 2 == 0 and not text.startswith("```")]
+            if text.count("\n```", 0, m.end()) % 2 == 0]
     return text[:ends[-1]].rstrip() if ends and ends[-1] >= max_chars // 4 else ""
 
 
