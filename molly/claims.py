@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from molly.reflection import CITE, cited_refs, drop_sentences, segments
 from molly.retrieval.embedder import Embedder
 from molly.schemas import Claim, Passage
+from molly.text import STOPWORDS
 
 _QUOTE = re.compile(r"\"([^\"\n]+)\"|“([^”\n]+)”")
 MIN_QUOTE_WORDS = 3
@@ -39,8 +40,6 @@ class Finding:
 
 
 _NEGATIONS = frozenset({"not", "no", "never", "cannot", "none", "nothing", "neither", "nor", "without"})
-_STOPWORDS = frozenset("a an the of to in on for and or is are be by with as it its this that which if at from "
-                       "can will may than then into also any all".split())
 WORDS_COVERED = 0.9  # share of a claim's content words found in its passage to accept it unasked
 SENTENCE_COVERED = 0.8  # ... and in one sentence of it, to compare their negations
 
@@ -51,7 +50,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def _content(words: list[str]) -> set[str]:
-    return {w for w in words if w not in _STOPWORDS and w not in _NEGATIONS and len(w) > 1}
+    return {w for w in words if w not in STOPWORDS and w not in _NEGATIONS and len(w) > 1}
 
 
 def content_words(text: str) -> set[str]:

@@ -16,6 +16,7 @@ from molly.retrieval.inventory import Inventory
 from molly.retrieval.lexical import KEYWORD_GAP, RRF_K, rrf
 from molly.retrieval.store import VectorStore
 from molly.schemas import Chunk, Passage
+from molly.text import QUESTION_WORDS, STOPWORDS
 from molly.tracebacks import read_traceback
 
 DOCS = "pydocs"
@@ -283,8 +284,7 @@ def _opening_sentences(text: str, max_chars: int) -> str:
 SKIPPED = "…\n\n"
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z`'\"])")
 _SENTENCE_STOP = re.compile(r"(?<=[a-z0-9)\]\"'’])[.!?](?=\s)")  # not after a capital: "A." is a label
-_STOP = frozenset("a an the of to in on for and or is are be by with as it its this that which if at from can "
-                  "will may than then into also any all how do does i my me what why when where you your".split())
+_STOP = STOPWORDS | QUESTION_WORDS
 
 
 def _stems(text: str) -> set[str]:
