@@ -202,10 +202,10 @@ def drop_sentences(text: str, numbers: tuple[int, ...]) -> str:
             if i in numbers:
                 continue
         out.append(piece)
-    return _tidy_prose("".join(out))
+    return tidy_prose("".join(out))
 
 
-def _tidy_prose(text: str) -> str:
+def tidy_prose(text: str) -> str:
     """Collapse blank-line runs and trailing spaces left by removals, outside code only."""
     parts = re.split(r"(```.*?```)", text, flags=re.S)
     return "".join(p if i % 2 else re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", p))

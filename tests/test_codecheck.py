@@ -187,3 +187,21 @@ def test_reproduce_ignores_fragments_and_reports_real_errors() -> None:
     repro = reproduce("```python\nprint(int('3.5'))\n```", sandbox)
     assert repro is not None and repro.error.startswith("ValueError: invalid literal for int()")
     assert 'File "your code", line 1' in repro.traceback and "/tmp" not in repro.traceback
+
+
+def test_a_removed_example_takes_the_sentences_about_it_along(sandbox: Sandbox) -> None:
+    # As a real read-a-file answer had it: the stray pickle example goes, and so do its lead-in
+    # and its description; the answer's own point and the note saying what was removed stay.
+    text = ("You can loop over the file object [3].\n\n"
+            "Here's an example of how to modify pickling behavior for a class [4].\n\n"
+            "```python\nclass TextReader:\n    pass\n\nfor line in TextReader():\n    print(line)\n```\n\n"
+            "This example demonstrates how to read a file line by line [3]. Files close at the end of `with` [3].")
+    fixed, checks = check_code(text, sandbox)
+    assert not checks[0].passed and "TypeError: 'TextReader' object is not iterable" in fixed
+    assert "pickling" not in fixed and "This example" not in fixed
+    assert fixed.startswith("You can loop over the file object [3].") and fixed.endswith("Files close at the end of `with` [3].")
+    # An error message with a sentence break of its own; a lead-in with content of its own stays.
+    text = ("Strip a prefix with `str.removeprefix` [1]:\n\n```python\nprint('ab'.removeprefx('a'))\n```\n\n"
+            "In this example, the prefix 'a' is removed.")
+    fixed, _ = check_code(text, sandbox)
+    assert "Did you mean" in fixed and fixed.startswith("Strip a prefix") and "In this example" not in fixed
