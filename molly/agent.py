@@ -16,39 +16,32 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
-from molly.codecheck import Fixer, check_code, reproduce
 from molly.config import Settings
-from molly.courses import steering
+from molly.document import cited_refs, trim_incomplete
+from molly.draft import draft_messages, guidance_for
 from molly.errors import CourseError, InvalidQuestionError
-from molly.intent import intent_messages, is_vague, may_be_off_topic, perceive, ruled
-from molly.leakguard import redact
+from molly.guard.leakguard import redact
+from molly.guard.safety import sanitize
 from molly.llm import UsageCounter, call_llm, stream_llm
-from molly.prompting import CANARY, format_passages, load_prompt, strip_delimiters, system_text, task_messages
-from molly.reflection import cited_refs, deterministic_checks, python_blocks, trim_incomplete
+from molly.perceive.intent import intent_messages, may_be_off_topic, perceive, ruled
+from molly.perceive.learner_code import with_run_facts
+from molly.perceive.versions import stated_version, version_notes
+from molly.prompting import CANARY, strip_delimiters, system_text
+from molly.reflect.checks import deterministic_checks
+from molly.reflect.stage import reflect
 from molly.retrieval.embedder import Embedder
+from molly.retrieval.queries import query_texts
 from molly.retrieval.retriever import Retriever
-from molly.safety import sanitize
-from molly.sandbox import PYTHON_VERSION, Sandbox
+from molly.sandbox import Sandbox
 from molly.schemas import Answer, Check, Citation, Claim, CourseProfile, Intent, IntentKind, Passage
-from molly.tracebacks import exception_of
-from molly.verifier import reflect
-from molly.versions import stated_version, version_notes
 
 OFF_TOPIC_REPLY = ("I'm Molly, a tutor for learning Python, so I can only help with Python and programming "
                    "questions. Is there something about Python you'd like to work through?")
 WITHHELD_REPLY = ("I couldn't check an answer against the Python documentation, so I won't guess. "
                   "The passages below look relevant; they may help, and you can ask me about them.")
 DRAFT_REFRESH_S = 0.5  # how often the draft being written is re-shown
-MAX_LLM_CALLS = 3  # per turn: intent, draft, verdict; a code revision only uses a call the turn saved
-GUIDANCE = {
-    IntentKind.ERROR: "Explain what the error means, its likely cause here, and how to fix it.",
-    IntentKind.CODE_REVIEW: "Give two or three specific, kind suggestions about the learner's code.",
-    IntentKind.SOLUTION_REQUEST: ("The learner is asking for the solution to graded work. Do not write the "
-                                  "solution or complete code for it. Explain the ideas they need, give hints "
-                                  "and a question to think about; any example must use different data."),
-}
+
 
 
 @dataclass(frozen=True)
@@ -181,7 +174,7 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("understanding", False, 0.0)
-        q, early_checks = self._reproduce(q)
+        q, early_checks = with_run_facts(q, self.sandbox)
         intent = self.understand(q, counter, exclude, profile.name if profile else None, history)
         yield stage("intent", s)
 
@@ -220,9 +213,7 @@ class Tutor:
         if notes:
             early_checks = [*early_checks, Check(name="python_version", passed=True, detail=(
                 f"you use Python {version[0]}.{version[1]}; the docs are 3.11's: " + "; ".join(notes)))]
-        guidance = " ".join(filter(None, [GUIDANCE.get(intent.kind, ""), error_guidance(intent, passages),
-                                          version_guidance(version, notes),
-                                          steering.guidance(profile, intent.kind) if profile else ""]))
+        guidance = guidance_for(intent, passages, version, notes, profile)
         messages = draft_messages(q, passages, guidance, history)
         draft, shown_at = "", time.perf_counter()
         for draft in stream_llm(self.llm, messages, counter):
@@ -236,49 +227,12 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("checking", False, s - t0)
-        checked = reflect(self.llm, messages, draft, passages, counter, self.embedder, self.settings.claim_rules, q)
+        checked = reflect(self.llm, messages, draft, passages, counter, embedder=self.embedder,
+                          rules=self.settings.claim_rules, question=q, kind=intent.kind, profile=profile,
+                          sandbox=self.sandbox)
         text, checks, withheld = (WITHHELD_REPLY if checked.withheld else checked.text), checked.checks, checked.withheld
-        if not withheld and (profile is not None or intent.kind is IntentKind.SOLUTION_REQUEST):
-            # Graded work gets hints only with or without a course: the guidance alone did not stop
-            # the 1.5B model writing a recognised request's solution (solution_requests_dev).
-            text, course_checks = steering.apply(text, profile or steering.NO_COURSE, intent.kind)
-            checks += course_checks
-        if self.sandbox is not None and not withheld:  # last, so only code the learner will see is run
-            text, ran = check_code(text, self.sandbox, self._fixer(messages, draft, counter), passages)
-            checks += ran
         yield stage("reflect", s)
         yield finish(text, passages, checks, withheld, checked.claims)
-
-    def _fixer(self, messages: list[BaseMessage], draft: str, counter: UsageCounter) -> Fixer:
-        """Revise a failing block given its real error, in the draft's conversation (cached prefix),
-        while the turn is under ``MAX_LLM_CALLS``; otherwise the block is removed with its error."""
-        def fix(code: str, error: str) -> str | None:
-            if counter.calls >= MAX_LLM_CALLS:
-                return None
-            ask = load_prompt("fix_code").render(code=code, error=error)[1]
-            reply = call_llm(self.llm, [*messages, AIMessage(draft), HumanMessage(ask)], counter, max_tokens=300)
-            blocks = python_blocks(reply)
-            return blocks[0][1] if blocks else None
-
-        return fix
-
-    def _reproduce(self, q: str) -> tuple[str, list[Check]]:
-        """Run a snippet the learner pasted without a traceback; the question then carries what
-        really happened (the real traceback, or that it ran cleanly and what it printed), so that
-        intent, retrieval and the draft work from facts. Unchanged without a sandbox or a snippet."""
-        if self.sandbox is None or exception_of(q):
-            return q, []
-        repro = reproduce(q, self.sandbox)
-        if repro is None:
-            return q, []
-        if repro.error:
-            note = f"When Molly ran this code on Python {PYTHON_VERSION}, it raised:\n```\n{repro.traceback}\n```"
-            detail = f"your code, run on Python {PYTHON_VERSION}: {repro.error}"
-        else:
-            printed = f" and printed:\n```\n{repro.output[:500]}\n```" if repro.output.strip() else "."
-            note = f"When Molly ran this code on Python {PYTHON_VERSION}, it ran without an error{printed}"
-            detail = f"your code ran without an error on Python {PYTHON_VERSION}"
-        return f"{q}\n\n{note}", [Check(name="learner_code_ran", passed=True, detail=detail)]
 
     def plain_rag(self, question: str, exclude: tuple[str, ...] = (), *, use_docs: bool = True,
                   course: str | None = None) -> Answer:
@@ -308,45 +262,6 @@ def bound_history(history: History, turns: int, chars: int) -> History:
         return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + " …"
 
     return [(cut(q), cut(a)) for q, a in history[-turns:]] if turns > 0 else []
-
-
-def query_texts(question: str, intent: Intent, history: History | None = None) -> list[str]:
-    """Retrieval queries, the main one first: the question, the perceived search query and the
-    knowledge points. For a pasted traceback the exception line leads: file paths and code lines
-    say little about which docs entry explains the error. A short follow-up ("and for tuples?")
-    is also searched together with the learner's previous question."""
-    queries = [question, intent.search_query]
-    if intent.kind is IntentKind.ERROR and intent.source == "rule":
-        queries.reverse()
-    if intent.knowledge_points:
-        queries.append("; ".join(intent.knowledge_points))
-    if history and is_vague(question):
-        queries.append(f"{history[-1][0]} {question}")
-    return [q for q in dict.fromkeys(queries) if q]
-
-
-def version_guidance(version: tuple[int, int] | None, notes: list[str]) -> str:
-    """Tell the draft which passages describe features newer than the learner's Python."""
-    if not version or not notes:
-        return ""
-    return (f"The learner uses Python {version[0]}.{version[1]}; these are newer than that, so say so and "
-            f"offer what works in their version: {'; '.join(notes)}.")
-
-
-def error_guidance(intent: Intent, passages: list[Passage]) -> str:
-    """For an error, name the exception and the passage that documents it: small models otherwise
-    explain whichever error passage they read first."""
-    if intent.kind is not IntentKind.ERROR or not intent.knowledge_points:
-        return ""
-    name = intent.knowledge_points[0]
-    ref = next((p.ref for p in passages if p.chunk.page == "library/exceptions.html" and p.chunk.anchor == name), None)
-    return f"The error is {name}; passage [{ref}] documents it." if ref else ""
-
-
-def draft_messages(question: str, passages: list[Passage], guidance: str,
-                   history: History | None = None) -> list[BaseMessage]:
-    """The drafting call: earlier turns, question, numbered passages, task."""
-    return task_messages("draft", question, history, passages=format_passages(passages), guidance=guidance)
 
 
 def _answer(text: str, intent: Intent, passages: list[Passage], checks: list[Check], timings: dict[str, float],

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from molly.config import Settings
 from molly.errors import BackendError, MollyError
 from molly.model_files import check_gguf, packaged_gguf
-from molly.retrieval.retriever import estimate_tokens
+from molly.text import estimate_tokens
 
 log = logging.getLogger(__name__)
 

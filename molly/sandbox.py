@@ -18,6 +18,7 @@ one is in force, and the answer's checks report it.
 from __future__ import annotations
 
 import os
+import re
 import resource
 import select
 import shutil
@@ -228,3 +229,25 @@ def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+# Reading a run's error.
+# Errors that mean "this snippet needs context it does not have", not "this code is wrong".
+_FRAGMENT = ("NameError", "FileNotFoundError", "ModuleNotFoundError", "ImportError", "EOFError", "PermissionError",
+             "IsADirectoryError", "NotADirectoryError", "OSError", "ConnectionError", "TimeoutError")
+_STDLIB_IMPORT = re.compile(r"^ImportError: cannot import name '([^']+)' from '([\w.]+)'")
+
+
+def needs_context(error: str) -> bool:
+    """Whether an error means missing context (a file, a third-party module, a name defined
+    elsewhere) rather than wrong code. Importing a name the standard library does not have is
+    wrong code: the model wrote ``from itertools import unique_everseen`` (a docs recipe)."""
+    if missing_from_stdlib(error):
+        return False
+    return error.split(":", 1)[0].strip() in _FRAGMENT
+
+
+def missing_from_stdlib(error: str) -> tuple[str, str] | None:
+    """(name, module) when ``error`` says a standard-library module has no such name to import."""
+    m = _STDLIB_IMPORT.match(error)
+    return (m.group(1), m.group(2)) if m and m.group(2).split(".")[0] in sys.stdlib_module_names else None

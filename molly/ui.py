@@ -16,9 +16,9 @@ from molly.agent import Draft, Stage, Tutor
 from molly.config import Settings
 from molly.courses.db import CourseDB
 from molly.errors import MollyError
+from molly.guard.safety import sanitize
 from molly.instructors import InstructorDesk, Session
 from molly.learners import LearnerAccounts, RateLimiter
-from molly.safety import sanitize
 from molly.schemas import Answer, Citation
 
 log = logging.getLogger(__name__)

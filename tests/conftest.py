@@ -28,6 +28,24 @@ SMALL_CORPUS = [
 ]
 
 
+# A test's tier follows from what it needs; `make test-fast` runs the tests that need none of
+# these (markers in pyproject.toml). Folders and fixtures mark most tests here; a unit test that
+# loads a packaged model itself carries its marker.
+_NEEDS_BY_FOLDER = {"e2e": "browser", "integration": "model"}
+_NEEDS_BY_FILE = {"test_vllm.py": "vllm", "test_crash.py": "server", "test_ui.py": "server"}
+_NEEDS_BY_FIXTURE = {"real_settings": "model", "real_retriever": "model", "embedded_tutor": "model",
+                     "browser": "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.fspath))
+        needs = {_NEEDS_BY_FOLDER.get(path.parent.name), _NEEDS_BY_FILE.get(path.name)}
+        needs |= {_NEEDS_BY_FIXTURE.get(name) for name in getattr(item, "fixturenames", ())}
+        for need in sorted(n for n in needs if n):
+            item.add_marker(getattr(pytest.mark, need))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No MOLLY_* variable from the developer's shell leaks into a test, and no test touches the
@@ -47,6 +65,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+DOCS_SAMPLE = Path(__file__).resolve().parent / "fixtures" / "docs_sample"
+"""Shipped docs chunks that tests read as they are (the itertools recipes, the seeded set's
+passages), copied so a rebuilt corpus breaks one contract test (tests/test_shipped_corpus.py)
+instead of every test that reads them."""
+
+
+def docs_sample() -> dict[str, Chunk]:
+    """The sample's chunks by id."""
+    return {c.id: c for c in load_corpus(DOCS_SAMPLE)[0]}
 
 
 def write_kb(kb_dir: Path, chunks: list[Chunk]) -> Path:

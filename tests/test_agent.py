@@ -314,11 +314,11 @@ class Fixed:
 
 
 def test_a_docs_recipe_the_draft_imports_is_defined_from_its_passage(settings: Settings) -> None:
-    from molly.retrieval.retriever import fit_budget
-    from molly.retrieval.store import load_corpus
+    from molly.retrieval.passages import fit_budget
     from molly.sandbox import Sandbox
+    from tests.conftest import docs_sample
 
-    recipes = next(c for c in load_corpus(Settings().kb_dir)[0] if c.id == "library/itertools.html#itertools-recipes~10")
+    recipes = docs_sample()["library/itertools.html#itertools-recipes~10"]
     draft = ("Use the `unique_everseen` function from the `itertools` module [1].\n\n```python\n"
              "from itertools import unique_everseen\nprint(list(unique_everseen([2, 1, 2])))\n```")
     llm = ScriptedChatModel().enqueue([intent_json(), draft, "NONE"])

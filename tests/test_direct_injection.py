@@ -13,7 +13,7 @@ import pytest
 from molly.agent import Answer, Draft, Tutor
 from molly.config import Settings
 from molly.fakes import ScriptedChatModel, obey_everything
-from molly.leakguard import leaks, redact
+from molly.guard.leakguard import leaks, redact
 from molly.prompting import CANARY, system_text
 from molly.retrieval.retriever import DenseRetriever
 from molly.ui import render_answer, render_passages

@@ -17,8 +17,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from molly.coderepair import repair_block
-from molly.reflection import python_blocks, syntax_error
+from molly.document import python_blocks, syntax_error
+from molly.reflect.coderepair import repair_block
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAFTS = ROOT / "eval/benchmarks/results/conala_dev_drafts.jsonl"

@@ -16,7 +16,7 @@ from pathlib import Path
 from molly.config import Settings
 from molly.evaluation.datasets import load_dataset
 from molly.factory import build_retriever
-from molly.retrieval.retriever import passage_cost
+from molly.retrieval.passages import passage_cost
 
 ROOT = Path(__file__).resolve().parents[2]
 DATASETS = ("faq_dev.jsonl", "conala_dev.jsonl", "cs1qa_dev.jsonl")

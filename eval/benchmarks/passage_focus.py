@@ -2,7 +2,7 @@
 
 For every dev question (FAQ, CoNaLa, CS1QA dev splits) it fits the same ranked passages into the
 draft's budget twice, side by side: cut at each passage's opening, and cut with the question as
-focus (``retriever._focused``: skip an opening example whose lead-in is elsewhere, or show the
+focus (``passages._focused``: skip an opening example whose lead-in is elsewhere, or show the
 sentence that holds the question's words). It prints how many questions' passages change, the
 estimated prompt tokens of passages both ways, and, where a reference answer exists (FAQ), the
 share of the reference's content words that the passages hold: a proxy for "the answer is in
@@ -17,11 +17,11 @@ import argparse
 import json
 from pathlib import Path
 
-from molly.claims import content_words
 from molly.config import Settings
 from molly.evaluation.datasets import load_dataset
 from molly.factory import build_retriever
-from molly.retrieval.retriever import fit_budget, passage_cost
+from molly.reflect.claims import content_words
+from molly.retrieval.passages import fit_budget, passage_cost
 
 ROOT = Path(__file__).resolve().parents[2]
 DATASETS = ("faq_dev.jsonl", "conala_dev.jsonl", "cs1qa_dev.jsonl")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from molly.config import Settings
 from molly.factory import build_retriever
+from molly.perceive.tracebacks import read_traceback
 from molly.sandbox import Sandbox
-from molly.tracebacks import read_traceback
 
 REPO = Path(__file__).resolve().parents[2]
 # (bug, the docs entry that explains the fix) — labelled for this benchmark.

@@ -1,1 +1,1 @@
-"""Course materials: storage, ingestion, steering."""
+"""Course materials: storage and ingestion (a course's steering of answers is in ``reflect/steering``)."""

@@ -19,10 +19,11 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from molly.claims import claim_texts, find_problems, is_lead_in
+from molly.document import python_blocks, repl_to_source
 from molly.llm import UsageCounter, call_llm
 from molly.prompting import escape_delimiters, format_passages, load_prompt
-from molly.reflection import parse_verdict, python_blocks, repl_to_source
+from molly.reflect.checks import parse_verdict
+from molly.reflect.claims import claim_texts, find_problems, is_lead_in
 from molly.retrieval.embedder import Embedder
 from molly.sandbox import Sandbox
 from molly.schemas import Passage

@@ -1,6 +1,6 @@
 """Score reflection on answers with planted faults (``eval/datasets/seeded_answers.jsonl``).
 
-Each answer goes through exactly what a draft goes through (``verifier.reflect`` in the drafting
+Each answer goes through exactly what a draft goes through (``verifier.verify_claims`` in the drafting
 conversation, then ``codecheck.check_code``); it counts as flagged when anything objected, and
 each objection is named by the check that raised it. Faulty answers should be flagged, clean
 ones not. Not here: building the set (``eval/datasets/make_seeded_answers.py``).
@@ -15,13 +15,13 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from molly.codecheck import check_code
 from molly.llm import UsageCounter
 from molly.prompting import format_passages, task_messages
+from molly.reflect.codecheck import check_code
+from molly.reflect.verifier import verify_claims
 from molly.retrieval.embedder import Embedder
 from molly.sandbox import Sandbox
 from molly.schemas import Chunk, Passage
-from molly.verifier import reflect
 
 DETERMINISTIC = ("citation_check", "syntax_check", "quote_check", "negation_check", "citation_match", "sandbox")
 
@@ -41,7 +41,7 @@ def check_item(item: dict[str, Any], chunks: dict[str, Chunk], llm: BaseChatMode
     passages = [Passage(ref=n, chunk=chunks[i], score=1.0) for n, i in enumerate(item["passages"], 1)]
     messages = task_messages("draft", item["question"], None, passages=format_passages(passages), guidance="")
     counter = UsageCounter()
-    result = reflect(llm, messages, item["answer"], passages, counter, embedder)
+    result = verify_claims(llm, messages, item["answer"], passages, counter, embedder)
     checks = list(result.checks)
     if sandbox is not None and not result.withheld:
         checks += check_code(result.text, sandbox)[1]

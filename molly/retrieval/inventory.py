@@ -12,7 +12,7 @@ import re
 import zlib
 from pathlib import Path
 
-from molly.tracebacks import TracebackFacts
+from molly.perceive.tracebacks import TracebackFacts
 
 # Methods learners' tracebacks most often come from, tried in this order for an unqualified name.
 _RECEIVERS = ("str", "list", "dict", "set", "tuple", "int", "float", "bytes", "object")

@@ -3,7 +3,7 @@ instruction it sees: no final answer carries the canary, the planted action, an 
 link to a host outside the allow-list.
 
 Layers under test: hidden carriers stripped and AI-directed instructions cut at ingestion
-(``molly.ingest``), passages delimited in the prompt, the answer sanitised (``molly.safety``).
+(``molly.ingest``), passages delimited in the prompt, the answer sanitised (``molly.guard.safety``).
 """
 
 from __future__ import annotations

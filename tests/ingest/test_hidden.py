@@ -65,6 +65,7 @@ def test_teaching_text_is_kept(text: str) -> None:
     assert cut_instructions(text) == (text, 0)
 
 
+@pytest.mark.model
 def test_no_false_alarm_on_the_real_python_docs() -> None:
     """All 13,731 shipped docs chunks: not one sentence is taken for an injected instruction."""
     path = Settings().kb_dir / "chunks.jsonl"

@@ -14,9 +14,9 @@ from langchain_core.messages import HumanMessage
 from molly.agent import Tutor
 from molly.config import Settings
 from molly.errors import BackendError
-from molly.intent import IntentReply, intent_messages, parse_intent
 from molly.llm import UsageCounter, build_chat_model, call_json, call_llm, stream_llm
 from molly.model_files import packaged_gguf
+from molly.perceive.intent import IntentReply, intent_messages, parse_intent
 from molly.retrieval.retriever import DenseRetriever
 from tests.integration.conftest import free_port
 

@@ -23,8 +23,8 @@ from molly.agent import Draft, Stage, Tutor
 from molly.config import Settings
 from molly.errors import BackendError
 from molly.fakes import ScriptedChatModel
-from molly.intent import IntentReply, intent_messages, parse_intent
 from molly.llm import UsageCounter, build_chat_model, call_json, check_server, stream_llm
+from molly.perceive.intent import IntentReply, intent_messages, parse_intent
 from molly.prompting import task_messages
 from molly.retrieval.retriever import DenseRetriever
 from tests.integration.conftest import free_port

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from molly.config import Settings
+from molly.perceive.tracebacks import read_traceback
 from molly.retrieval.inventory import Inventory
-from molly.tracebacks import read_traceback
 
 TB = '''Traceback (most recent call last):
   File "count.py", line 7, in <module>

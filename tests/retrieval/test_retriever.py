@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from molly.config import Settings
 from molly.retrieval.embedder import HashEmbedder
-from molly.retrieval.retriever import DenseRetriever, fit_budget, passage_cost
+from molly.retrieval.passages import fit_budget, passage_cost
+from molly.retrieval.retriever import DenseRetriever
 from molly.retrieval.store import VectorStore, load_corpus
 from molly.schemas import Chunk
 from tests.conftest import SMALL_CORPUS

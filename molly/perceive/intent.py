@@ -19,9 +19,9 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from molly.llm import UsageCounter, call_json
+from molly.perceive.tracebacks import exception_of
 from molly.prompting import task_messages
 from molly.schemas import Intent, IntentKind
-from molly.tracebacks import exception_of
 
 log = logging.getLogger(__name__)
 

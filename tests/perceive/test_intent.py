@@ -7,10 +7,10 @@ import json
 import pytest
 
 from molly.fakes import ScriptedChatModel
-from molly.intent import fallback_intent, may_be_off_topic, parse_intent, perceive, rule_intent
 from molly.llm import UsageCounter, llama_counters
+from molly.perceive.intent import fallback_intent, may_be_off_topic, parse_intent, perceive, rule_intent
+from molly.perceive.tracebacks import exception_of
 from molly.schemas import IntentKind
-from molly.tracebacks import exception_of
 
 TRACEBACK = """Traceback (most recent call last):
   File "main.py", line 3, in <module>

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from molly.attribution import api_name, attribute
+from molly.reflect.attribution import api_name, attribute
 from molly.retrieval.embedder import HashEmbedder
 from molly.schemas import Passage
 from tests.conftest import SMALL_CORPUS

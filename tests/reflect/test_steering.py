@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from molly.courses.steering import apply, guidance, uses
+from molly.reflect.steering import apply, guidance, uses
 from molly.schemas import CourseProfile, IntentKind
 
 PROFILE = CourseProfile(name="cs0", context="Week 3 of an intro course.", avoid=["lambda", "comprehension", "enumerate"])

@@ -9,12 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from molly.coderepair import drop_surplus_closers, repair_block, repair_code
+from molly.document import python_blocks
 from molly.fakes import ScriptedChatModel
 from molly.llm import UsageCounter
-from molly.reflection import CODE_REMOVED, deterministic_checks, python_blocks
+from molly.reflect.checks import CODE_REMOVED, deterministic_checks
+from molly.reflect.coderepair import drop_surplus_closers, repair_block, repair_code
+from molly.reflect.verifier import verify_claims
 from molly.schemas import Passage
-from molly.verifier import reflect
 from tests.conftest import SMALL_CORPUS
 
 
@@ -96,7 +97,7 @@ def test_reflection_shows_the_mended_block_and_says_so() -> None:
     draft = ("Loop over the file object to read it line by line [1].\n\n```python\nwith open('notes.txt') as f:\n"
              "    for line in f:\n        print(line.strip()))\n```\n")
     llm = ScriptedChatModel(default="NONE")
-    result = reflect(llm, [], draft, passages, UsageCounter())
+    result = verify_claims(llm, [], draft, passages, UsageCounter())
     # a verdict call continues the conversation with the model's own draft (its cached tokens)
     assert all(call[-2].content == draft for call in llm.history)
     assert "print(line.strip())\n```" in result.text and CODE_REMOVED not in result.text

@@ -5,9 +5,9 @@ from __future__ import annotations
 from molly.agent import Tutor
 from molly.config import Settings
 from molly.fakes import ScriptedChatModel
+from molly.perceive.versions import stated_version, version_notes
 from molly.retrieval.retriever import DenseRetriever
 from molly.schemas import Chunk, Passage
-from molly.versions import stated_version, version_notes
 
 
 def passage(text: str, title: str = "Built-in Types > str.removeprefix", ref: int = 1) -> Passage:

@@ -7,18 +7,17 @@ from pathlib import Path
 
 import numpy as np
 
-from molly.claims import claim_texts, find_problems, quote_problem, revise, verdicts, word_support
 from molly.evaluation.seeded import check_item, load_seeded, summarize
 from molly.fakes import ScriptedChatModel
 from molly.llm import UsageCounter
+from molly.reflect.claims import claim_texts, find_problems, quote_problem, revise, verdicts, word_support
+from molly.reflect.verifier import verify_claims
 from molly.retrieval.embedder import HashEmbedder, MemoEmbedder
-from molly.retrieval.store import load_corpus
 from molly.sandbox import Sandbox
 from molly.schemas import Passage
-from molly.verifier import reflect
-from tests.conftest import SMALL_CORPUS
+from tests.conftest import SMALL_CORPUS, docs_sample
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FILE, OPEN, INDEX_ERROR, TUPLES = (Passage(ref=i + 1, chunk=c, score=0.5) for i, c in enumerate(SMALL_CORPUS))
 PASSAGES = [FILE, OPEN]
 
@@ -65,7 +64,7 @@ def test_problems_and_re_citing() -> None:
 
 
 def test_with_no_passage_nothing_is_called_supported_and_no_llm_is_asked() -> None:
-    result = reflect(ScriptedChatModel(), [], "The capital of Australia is Canberra.", [], UsageCounter())
+    result = verify_claims(ScriptedChatModel(), [], "The capital of Australia is Canberra.", [], UsageCounter())
     check = next(c for c in result.checks if c.name == "claims_supported")
     assert not check.passed and "no documentation passage" in check.detail and not result.withheld
     assert [c.verdict for c in result.claims] == ["unchecked"]
@@ -82,13 +81,13 @@ def test_the_llm_is_asked_only_about_what_the_rules_left_open() -> None:
              'As they say, "files are always read backwards" [1].')
     llm = ScriptedChatModel().enqueue(["1, 2"])  # it also names sentence 1, which was not asked about
     counter = UsageCounter()
-    result = reflect(llm, [], draft, PASSAGES, counter)
+    result = verify_claims(llm, [], draft, PASSAGES, counter)
     asked = str(llm.history[0][-1].content)
     assert "(2) Iterate" in asked and "(1)" not in asked and "(3)" not in asked
     assert "sentence 3: quotes" in asked  # the rules' finding is told to the judge
     assert [c.verdict for c in result.claims] == ["supported", "unsupported", "unsupported"]
     assert result.text == "You can loop over the file object [1]." and counter.calls == 1
-    decided = reflect(ScriptedChatModel(), [], "You can loop over the file object [1].", PASSAGES, UsageCounter())
+    decided = verify_claims(ScriptedChatModel(), [], "You can loop over the file object [1].", PASSAGES, UsageCounter())
     assert decided.claims[0].reason == "its words are in [1]"  # no call: the fake would have raised
 
 
@@ -96,7 +95,7 @@ def test_without_rules_the_llm_judges_every_sentence() -> None:
     # molly-basic in `molly eval`: reflection as it was before the claim rules.
     draft = "You can loop over the file object [1]. Files are read backwards [1]."
     llm = ScriptedChatModel().enqueue(["2"])
-    result = reflect(llm, [], draft, PASSAGES, UsageCounter(), rules=False)
+    result = verify_claims(llm, [], draft, PASSAGES, UsageCounter(), rules=False)
     asked = str(llm.history[0][-1].content)
     assert "(1) You can loop" in asked and "(2) Files" in asked
     assert [c.verdict for c in result.claims] == ["supported", "unsupported"]
@@ -106,7 +105,7 @@ def test_without_rules_the_llm_judges_every_sentence() -> None:
 def test_lead_ins_are_not_claims_and_never_reach_the_llm() -> None:
     # Found by the seeded benchmark: the 1.5B judge called 22 of 120 clean "For example:" lines unsupported.
     draft = "You can loop over the file object [1]. For example:\n\n```python\nprint(1)\n```"
-    result = reflect(ScriptedChatModel(), [], draft, PASSAGES, UsageCounter())  # no call: the fake would raise
+    result = verify_claims(ScriptedChatModel(), [], draft, PASSAGES, UsageCounter())  # no call: the fake would raise
     assert [(c.verdict, c.reason) for c in result.claims] == [("supported", "its words are in [1]"),
                                                               ("not_a_claim", "a lead-in, not a claim")]
     assert "For example:" in result.text
@@ -116,9 +115,9 @@ def test_a_lead_in_does_not_save_an_answer_whose_every_claim_fails() -> None:
     # Before lead-ins had their own verdict, "For example:" counted as a supported sentence, so a
     # draft whose only claim was unsupported was shown as the lead-in and its code.
     draft = "Files are always read backwards [1]. For example:\n\n```python\nprint(1)\n```"
-    result = reflect(ScriptedChatModel().enqueue(["1"]), [], draft, PASSAGES, UsageCounter())
+    result = verify_claims(ScriptedChatModel().enqueue(["1"]), [], draft, PASSAGES, UsageCounter())
     assert result.withheld and [c.verdict for c in result.claims] == ["unsupported", "not_a_claim"]
-    only_code = reflect(ScriptedChatModel(), [], "For example:\n\n```python\nprint(1)\n```", PASSAGES, UsageCounter())
+    only_code = verify_claims(ScriptedChatModel(), [], "For example:\n\n```python\nprint(1)\n```", PASSAGES, UsageCounter())
     assert not only_code.withheld and only_code.checks[0].detail == "no factual sentence to check"
 
 
@@ -131,7 +130,7 @@ def test_rules_catch_every_citation_quote_negation_and_code_fault_of_the_seeded_
     alone catch. The real judge's figures come from eval/benchmarks/seeded_faults.py."""
     items = load_seeded(ROOT / "eval" / "datasets" / "seeded_answers.jsonl")
     assert sum(i["fault"] is None for i in items) >= 100 and sum(i["fault"] is not None for i in items) >= 100
-    chunks = {c.id: c for c in load_corpus(ROOT / "knowledge_base" / "pydocs-3.11")[0]}
+    chunks = docs_sample()
     sandbox = Sandbox()
     rows = [check_item(i, chunks, ScriptedChatModel(default="NONE"), None, sandbox) for i in items]
     summary = summarize(rows)
@@ -159,7 +158,7 @@ def test_reflection_embeds_each_passage_once() -> None:
     draft = ("Iterate over the file object to read it line by line [2]. "
              "The with statement closes the file for you when the block ends.")
     inner = CountingEmbedder()
-    reflect(ScriptedChatModel(default="NONE"), [], draft, PASSAGES, UsageCounter(), inner)
+    verify_claims(ScriptedChatModel(default="NONE"), [], draft, PASSAGES, UsageCounter(), inner)
     texts = [p.chunk.embedding_text() for p in PASSAGES]
     assert all(inner.seen.count(t) == 1 for t in texts)
     memo = MemoEmbedder(HashEmbedder())
@@ -174,7 +173,7 @@ def test_an_uncited_draft_is_attributed_before_it_is_judged() -> None:
     draft = ("For reading lines from a file, you can loop over the file object. "
              "Each line then ends with its newline character, which print may add again.")
     llm = ScriptedChatModel().enqueue(["NONE"])
-    result = reflect(llm, [], draft, PASSAGES, UsageCounter(), HashEmbedder())
+    result = verify_claims(llm, [], draft, PASSAGES, UsageCounter(), HashEmbedder())
     asked = str(llm.history[0][-1].content)
     assert "(2) Each line" in asked and "(1)" not in asked and "no citation" not in asked
     assert result.claims[0].reason == "its words are in [1]" and not result.withheld

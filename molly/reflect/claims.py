@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from molly.reflection import CITE, cited_refs, drop_sentences, segments
+from molly.document import CITE, cited_refs, drop_sentences, segments
 from molly.retrieval.embedder import Embedder
 from molly.schemas import Claim, Passage
 from molly.text import STOPWORDS

@@ -1,19 +1,14 @@
-"""Check a draft before it is shown: deterministic checks, one LLM verdict, one revision.
+"""The answer as text: prose sentences, fenced code blocks, inline code and ``[n]`` citations.
 
-Deterministic checks: every cited ``[n]`` names a passage that was retrieved; every Python code
-block parses. The LLM verdict asks the drafting model, in the same conversation (so llama.cpp and
-vLLM reuse the cached prefix), which numbered sentences the passages do not support; the revision
-drops those sentences, and what still fails the deterministic checks is dropped too, never shown.
-Not here: running code (a sandbox is a later stage), entailment models.
+Used by every stage that reads or edits an answer (reflection, evaluation, perception of the
+learner's pasted code). ``segments`` splits an answer so that joining the pieces gives it back.
+Not here: judging anything (``reflect/``); Markdown beyond fences, inline code and citations.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
-
-from molly.schemas import Check, Passage
 
 _FENCE = re.compile(r"```([\w+-]*)[^\n]*\n(.*?)```", re.S)
 _INLINE = re.compile(r"`[^`\n]*`")
@@ -21,7 +16,6 @@ CITE = re.compile(r"(?<![\w\]\)'\"])\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 # Fence labels that claim Python; an unlabelled block is taken for Python too (the model often omits
 # the label). Any other label (sql for sqlite3, bash, html, output) is another language: not checked.
 _PYTHON = {"", "python", "python3", "py", "py3", "pycon", "ipython", "pyi"}
-CODE_REMOVED = "(A code example was removed here because it is not valid Python.)"
 
 
 def prose(text: str) -> str:
@@ -99,31 +93,6 @@ def _uncut(sentence: str) -> str:
     return f"{head} {cites}." if cites else f"{head}."
 
 
-def deterministic_checks(text: str, passages: list[Passage]) -> list[Check]:
-    """Citation and code checks; pure and fast."""
-    refs = {p.ref for p in passages}
-    cited = cited_refs(text)
-    unknown = [n for n in cited if n not in refs]
-    checks = [Check(name="citations_retrieved", passed=not unknown,
-                    detail=f"cites unknown passage(s) {unknown}" if unknown else f"{len(cited)} cited, all retrieved")]
-    if passages:
-        checks.append(Check(name="cites_sources", passed=bool(cited),
-                            detail="cites the passages" if cited else "makes no citation"))
-    bad = [(i + 1, err) for i, (_, code) in enumerate(python_blocks(text)) if (err := syntax_error(code))]
-    n_blocks = len(python_blocks(text))
-    checks.append(Check(name="code_parses", passed=not bad,
-                        detail="; ".join(f"block {i}: {e}" for i, e in bad) if bad else f"{n_blocks} block(s) parse"))
-    return checks
-
-
-def problems_text(checks: list[Check]) -> str:
-    """Failed deterministic checks, phrased for the reflection prompt."""
-    failed = [c for c in checks if not c.passed]
-    if not failed:
-        return ""
-    return "Automatic checks found problems: " + "; ".join(f"{c.name}: {c.detail}" for c in failed) + "."
-
-
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[`(\"'*])|\n+")
 
 
@@ -156,43 +125,6 @@ def _split_prose(prose_text: str) -> list[tuple[bool, str]]:
     return out
 
 
-def numbered_sentences(text: str, head_words: int = 10, only: set[int] | None = None) -> str:
-    """The prose sentences of an answer, numbered from 1, for the reflection prompt. Only the first
-    ``head_words`` words of each are listed: the model has the whole answer just above, and on a
-    CPU every repeated token costs prompt time. ``only`` keeps just those numbers."""
-    lines = []
-    for i, sentence in enumerate((p.strip() for is_s, p in segments(text) if is_s), 1):
-        if only is not None and i not in only:
-            continue
-        words = sentence.split()
-        lines.append(f"({i}) {' '.join(words[:head_words])}{' …' if len(words) > head_words else ''}")
-    return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The LLM's judgement of its own draft: which sentences it found unsupported."""
-
-    clear: bool
-    unsupported: tuple[int, ...]
-
-    @property
-    def supported(self) -> bool:
-        return self.clear and not self.unsupported
-
-
-def parse_verdict(reply: str, n_sentences: int) -> Verdict:
-    """Read ``NONE`` or a list of sentence numbers; anything else is an unclear verdict."""
-    text = reply.strip().strip("*`. ")
-    if re.fullmatch(r"(?i)none\b.*", text, flags=re.S) or re.match(r"(?i)none\b", text):
-        return Verdict(True, ())
-    nums = [int(n) for n in re.findall(r"\d+", text.split("\n")[0])]
-    valid = tuple(sorted({n for n in nums if 1 <= n <= n_sentences}))
-    if nums and valid:
-        return Verdict(True, valid)
-    return Verdict(False, ())
-
-
 def drop_sentences(text: str, numbers: tuple[int, ...]) -> str:
     """The answer without the given (1-based) prose sentences."""
     out, i = [], 0
@@ -209,21 +141,4 @@ def tidy_prose(text: str) -> str:
     """Collapse blank-line runs and trailing spaces left by removals, outside code only."""
     parts = re.split(r"(```.*?```)", text, flags=re.S)
     return "".join(p if i % 2 else re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", p))
-                   for i, p in enumerate(parts)).strip()
-
-
-def drop_failures(text: str, passages: list[Passage]) -> str:
-    """Remove what still fails: citations of unknown passages, code that does not parse."""
-    refs = {p.ref for p in passages}
-    for block, code in python_blocks(text):
-        if syntax_error(code):
-            text = text.replace(block, CODE_REMOVED)
-
-    def keep_known(m: re.Match[str]) -> str:
-        nums = [n.strip() for n in m.group(1).split(",") if int(n) in refs]
-        return f"[{', '.join(nums)}]" if nums else ""
-
-    parts = re.split(r"(```.*?```|`[^`\n]*`)", text, flags=re.S)
-    # a removed citation must not leave "word ." behind
-    return "".join(p if i % 2 else re.sub(r"[ \t]+([.,;:!?])", r"\1", CITE.sub(keep_known, p))
                    for i, p in enumerate(parts)).strip()

@@ -19,7 +19,7 @@ import ast
 import re
 import textwrap
 
-from molly.reflection import python_blocks, syntax_error
+from molly.document import python_blocks, syntax_error
 
 _MAX_SURPLUS = 8  # more surplus closers than this is not one slip
 # Lines that are shell commands, not Python (with or without a ``$`` prompt).

@@ -1,9 +1,9 @@
-"""The reflection stage as one function: claim checks, one LLM verdict, revision, final checks.
+"""Claims of a draft against its passages: claim rules, one LLM verdict, revision, final checks.
 
-Used by ``Tutor`` on every draft and by ``eval/benchmarks/seeded_faults.py`` on answers with
+Used by ``stage.reflect`` on every draft and by ``eval/benchmarks/seeded_faults.py`` on answers with
 planted faults, so the benchmark measures exactly what learners get. The LLM call continues the
 drafting conversation, so llama.cpp and vLLM reuse its cached prefix. Not here: running code
-(``codecheck.py``, after course steering).
+(``codecheck.py``) and course steering, which ``stage.reflect`` applies after this.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
-from molly.attribution import attribute
-from molly.claims import Finding, claim_texts, find_problems, revise, verdicts
-from molly.coderepair import repair_code
 from molly.llm import UsageCounter, call_llm
 from molly.prompting import load_prompt
-from molly.reflection import deterministic_checks, drop_failures, numbered_sentences, parse_verdict, problems_text
+from molly.reflect.attribution import attribute
+from molly.reflect.checks import deterministic_checks, drop_failures, numbered_sentences, parse_verdict, problems_text
+from molly.reflect.claims import Finding, claim_texts, find_problems, revise, verdicts
+from molly.reflect.coderepair import repair_code
 from molly.retrieval.embedder import Embedder, MemoEmbedder
 from molly.schemas import Check, Claim, Passage
 
@@ -33,7 +33,7 @@ class Reflection:
     withheld: bool = False
 
 
-def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passages: list[Passage],
+def verify_claims(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passages: list[Passage],
             counter: UsageCounter, embedder: Embedder | None = None, rules: bool = True,
             question: str = "") -> Reflection:
     """Check ``draft`` (written in reply to ``messages``) against ``passages``; one LLM call.

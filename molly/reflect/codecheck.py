@@ -21,17 +21,12 @@ import builtins
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
-from molly.reflection import python_blocks, repl_to_source, segments, tidy_prose
-from molly.sandbox import PYTHON_VERSION, RunResult, Sandbox
+from molly.document import python_blocks, repl_to_source, segments, tidy_prose
+from molly.sandbox import PYTHON_VERSION, RunResult, Sandbox, missing_from_stdlib, needs_context
 from molly.schemas import Check, Passage
 
-# Errors that mean "this snippet needs context it does not have", not "this code is wrong".
-_FRAGMENT = ("NameError", "FileNotFoundError", "ModuleNotFoundError", "ImportError", "EOFError", "PermissionError",
-             "IsADirectoryError", "NotADirectoryError", "OSError", "ConnectionError", "TimeoutError")
 _PRINT_COMMENT = re.compile(r"^(print\(.*\))(\s*#\s*)(.+?)\s*$")
-_STDLIB_IMPORT = re.compile(r"^ImportError: cannot import name '([^']+)' from '([\w.]+)'")
 _STDLIB_ATTRIBUTE = re.compile(r"^AttributeError: module '([\w.]+)' has no attribute '(\w+)'")
 # A relative path without "..": written inside the sandbox's working folder, nowhere else.
 _MISSING_FILE = re.compile(r"^FileNotFoundError: \[Errno 2\] No such file or directory: '((?!/)(?!.*\.\.)[\w./ -]+)'$")
@@ -43,21 +38,6 @@ SAMPLE_TEXT = "first line\nsecond line\nthird line\n"
 # line"), a missing column or key); any other error on a sample is the code's own.
 _CONTENT_ERRORS = ("ValueError", "KeyError", "IndexError", "json.decoder.JSONDecodeError", "UnicodeDecodeError",
                    "StopIteration", "ZeroDivisionError")
-
-
-def _needs_context(error: str) -> bool:
-    """Whether an error means missing context (a file, a third-party module, a name defined
-    elsewhere) rather than wrong code. Importing a name the standard library does not have is
-    wrong code: the model wrote ``from itertools import unique_everseen`` (a docs recipe)."""
-    if _missing_from_stdlib(error):
-        return False
-    return error.split(":", 1)[0].strip() in _FRAGMENT
-
-
-def _missing_from_stdlib(error: str) -> tuple[str, str] | None:
-    """(name, module) when ``error`` says a standard-library module has no such name to import."""
-    m = _STDLIB_IMPORT.match(error)
-    return (m.group(1), m.group(2)) if m and m.group(2).split(".")[0] in sys.stdlib_module_names else None
 
 
 def _missing_attribute(error: str) -> tuple[str, str] | None:
@@ -212,7 +192,7 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
                                     detail=f"ran on {where}; corrected its output comments to what it printed"))
             else:
                 checks.append(Check(name=f"code_ran_{n}", passed=True, detail=f"ran on {where}"))
-        elif _needs_context(error):
+        elif needs_context(error):
             checks.append(Check(name=f"code_ran_{n}", passed=True,
                                 detail=f"not run to the end on {where}: a fragment ({error})"))
         elif samples and kind in _CONTENT_ERRORS:
@@ -235,7 +215,7 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
             checks.append(Check(name=f"code_ran_{n}", passed=True, detail=(
                 f"failed on {where}: {error}; revised with that error, and the revision ran")))
         else:
-            if missing := _missing_from_stdlib(error):  # before the note, which names both too
+            if missing := missing_from_stdlib(error):  # before the note, which names both too
                 text = _correct_import_claims(text, *missing)
             note = f"*(An example was removed: run on Python {PYTHON_VERSION} it failed with `{error}`.)*"
             text = _without_example_talk(text.replace(block, note, 1), note)
@@ -278,7 +258,7 @@ def _recipe_used(code: str, error: str, sandbox: Sandbox,
                  passages: Sequence[Passage]) -> tuple[str, str, str, int] | None:
     """(code with the recipe defined, name, module, citation number) when ``error`` is an import
     or use of a name its standard-library module lacks, a passage defines it, and the block then runs."""
-    if missing := _missing_from_stdlib(error):
+    if missing := missing_from_stdlib(error):
         imported = True
     elif missing := _missing_attribute(error):
         imported = False
@@ -350,50 +330,3 @@ def _fix_output_comments(code: str, stdout: str) -> str:
         if m.group(3).strip() != real.strip():
             lines[i] = f"{m.group(1)}{m.group(2)}{real.strip()}"
     return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class Reproduction:
-    """What the learner's own snippet did when Molly ran it."""
-
-    code: str
-    traceback: str  # the real traceback, file paths replaced by "your code"; "" if it ran cleanly
-    output: str
-
-    @property
-    def error(self) -> str:
-        """The exception line, or "" if the snippet ran without one."""
-        return self.traceback.strip().splitlines()[-1] if self.traceback.strip() else ""
-
-
-def learner_snippet(question: str) -> str | None:
-    """The learner's self-contained Python, if the question holds some: its fenced blocks joined,
-    or the whole message when all of it parses as a few lines of Python. None otherwise."""
-    blocks = [code for _, code in python_blocks(question)]
-    source = "\n".join(repl_to_source(c) if ">>>" in c else c for c in blocks)
-    if not blocks:
-        lines = [ln for ln in question.strip().splitlines() if ln.strip()]
-        if len(lines) < 2 or not any(re.search(r"[=()\[\]:]", ln) for ln in lines):
-            return None
-        source = question.strip()
-    try:
-        ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
-    if "input(" in source or len(source) > 8000:
-        return None  # it would wait for input, or it is a whole program rather than a snippet
-    return source
-
-
-def reproduce(question: str, sandbox: Sandbox) -> Reproduction | None:
-    """Run the learner's snippet (if the question holds one) in the sandbox. Only a real Python
-    exception counts as reproduced: a fragment that needs files, modules or names from elsewhere
-    says nothing about the learner's error."""
-    code = learner_snippet(question)
-    if code is None:
-        return None
-    result = sandbox.run(code)
-    if result.timed_out or result.output_truncated or _needs_context(result.error):
-        return None
-    traceback = "" if result.ok else re.sub(r'File "[^"]*main\.py"', 'File "your code"', result.stderr.strip())
-    return Reproduction(code, "\n".join(traceback.splitlines()[-12:]), result.stdout[-2000:])

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from molly.codecheck import check_code
-from molly.retrieval.retriever import fit_budget
-from molly.retrieval.store import load_corpus
+from molly.reflect.codecheck import check_code
+from molly.retrieval.passages import fit_budget
 from molly.sandbox import Sandbox
-
-DOCS = Path(__file__).resolve().parents[1] / "knowledge_base" / "pydocs-3.11"
+from tests.conftest import docs_sample
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +112,7 @@ def test_a_claim_that_the_failed_import_disproves_is_corrected(sandbox: Sandbox)
 
 def test_a_docs_recipe_imported_from_its_module_gets_its_definition_from_the_passage(sandbox: Sandbox) -> None:
     # Speed run p: the duplicates answer imported the itertools recipe, and lost its only example.
-    recipes = next(c for c in load_corpus(DOCS)[0] if c.id == "library/itertools.html#itertools-recipes~10")
+    recipes = docs_sample()["library/itertools.html#itertools-recipes~10"]
     [passage] = fit_budget([(recipes, 0.53)], 350, max_passage_tokens=110)  # as the tutor retrieves it
     assert "def unique_everseen(" in passage.chunk.text and "filterfalse" not in passage.chunk.text  # cut short
     text = ("To keep the order, use the `unique_everseen` function from the `itertools` module. It keeps the "
@@ -149,7 +145,7 @@ def test_a_docs_recipe_imported_from_its_module_gets_its_definition_from_the_pas
 def test_a_recipe_that_calls_another_recipe_gets_both_definitions(sandbox: Sandbox) -> None:
     # 32 of the 34 itertools recipes in the 3.11 docs then run (2 are split between chunks).
     wanted = ("library/itertools.html#itertools-recipes~3", "library/itertools.html#itertools-recipes~4")
-    chunks = {c.id: c for c in load_corpus(DOCS)[0] if c.id in wanted}
+    chunks = docs_sample()
     passages = fit_budget([(chunks[i], 0.5) for i in wanted], 700, max_passage_tokens=110)
     text = "```python\nfrom itertools import sum_of_squares\n\nprint(sum_of_squares([10, 20, 30]))  # 0\n```"
     fixed, checks = check_code(text, sandbox, passages=passages)
@@ -173,14 +169,14 @@ def test_repl_blocks_run_as_source(sandbox: Sandbox) -> None:
     ("I wrote print hello and it fails", None),
 ])
 def test_learner_snippets_are_found_only_when_they_can_run(question: str, found: str | None) -> None:
-    from molly.codecheck import learner_snippet
+    from molly.perceive.learner_code import learner_snippet
 
     got = learner_snippet(question)
     assert (got.strip() if got else None) == (found.strip() if found else None)
 
 
 def test_reproduce_ignores_fragments_and_reports_real_errors() -> None:
-    from molly.codecheck import reproduce
+    from molly.perceive.learner_code import reproduce
 
     sandbox = Sandbox()
     assert reproduce("```python\nprint(undefined_name)\n```", sandbox) is None  # a fragment: says nothing

@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from molly.reflection import has_citation, segments
+from molly.document import has_citation, segments
 from molly.retrieval.embedder import Embedder
 from molly.schemas import Passage
 

@@ -5,19 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from molly.reflection import (
-    CODE_REMOVED,
-    cited_refs,
-    deterministic_checks,
-    drop_failures,
-    drop_sentences,
-    numbered_sentences,
-    parse_verdict,
-    repl_to_source,
-    segments,
-    syntax_error,
-    trim_incomplete,
-)
+from molly.document import cited_refs, drop_sentences, repl_to_source, segments, syntax_error, trim_incomplete
+from molly.reflect.checks import CODE_REMOVED, deterministic_checks, drop_failures, numbered_sentences, parse_verdict
 from molly.schemas import Passage
 from tests.conftest import SMALL_CORPUS
 

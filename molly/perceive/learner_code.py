@@ -1,0 +1,82 @@
+"""The learner's own code: find a runnable snippet in a message, run it, and say what happened.
+
+A snippet pasted without a traceback is run in the sandbox; the question then carries what really
+happened (the real traceback, or that it ran cleanly and what it printed), so that intent,
+retrieval and the draft work from facts. Not here: running the answer's code (``reflect/codecheck``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from molly.document import python_blocks, repl_to_source
+from molly.perceive.tracebacks import exception_of
+from molly.sandbox import PYTHON_VERSION, Sandbox, needs_context
+from molly.schemas import Check
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """What the learner's own snippet did when Molly ran it."""
+
+    code: str
+    traceback: str  # the real traceback, file paths replaced by "your code"; "" if it ran cleanly
+    output: str
+
+    @property
+    def error(self) -> str:
+        """The exception line, or "" if the snippet ran without one."""
+        return self.traceback.strip().splitlines()[-1] if self.traceback.strip() else ""
+
+
+def learner_snippet(question: str) -> str | None:
+    """The learner's self-contained Python, if the question holds some: its fenced blocks joined,
+    or the whole message when all of it parses as a few lines of Python. None otherwise."""
+    blocks = [code for _, code in python_blocks(question)]
+    source = "\n".join(repl_to_source(c) if ">>>" in c else c for c in blocks)
+    if not blocks:
+        lines = [ln for ln in question.strip().splitlines() if ln.strip()]
+        if len(lines) < 2 or not any(re.search(r"[=()\[\]:]", ln) for ln in lines):
+            return None
+        source = question.strip()
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    if "input(" in source or len(source) > 8000:
+        return None  # it would wait for input, or it is a whole program rather than a snippet
+    return source
+
+
+def reproduce(question: str, sandbox: Sandbox) -> Reproduction | None:
+    """Run the learner's snippet (if the question holds one) in the sandbox. Only a real Python
+    exception counts as reproduced: a fragment that needs files, modules or names from elsewhere
+    says nothing about the learner's error."""
+    code = learner_snippet(question)
+    if code is None:
+        return None
+    result = sandbox.run(code)
+    if result.timed_out or result.output_truncated or needs_context(result.error):
+        return None
+    traceback = "" if result.ok else re.sub(r'File "[^"]*main\.py"', 'File "your code"', result.stderr.strip())
+    return Reproduction(code, "\n".join(traceback.splitlines()[-12:]), result.stdout[-2000:])
+
+
+def with_run_facts(question: str, sandbox: Sandbox | None) -> tuple[str, list[Check]]:
+    """The question with what running its pasted snippet showed appended, and a check saying so.
+    Unchanged without a sandbox, a snippet, or when the learner pasted a traceback already."""
+    if sandbox is None or exception_of(question):
+        return question, []
+    repro = reproduce(question, sandbox)
+    if repro is None:
+        return question, []
+    if repro.error:
+        note = f"When Molly ran this code on Python {PYTHON_VERSION}, it raised:\n```\n{repro.traceback}\n```"
+        detail = f"your code, run on Python {PYTHON_VERSION}: {repro.error}"
+    else:
+        printed = f" and printed:\n```\n{repro.output[:500]}\n```" if repro.output.strip() else "."
+        note = f"When Molly ran this code on Python {PYTHON_VERSION}, it ran without an error{printed}"
+        detail = f"your code ran without an error on Python {PYTHON_VERSION}"
+    return f"{question}\n\n{note}", [Check(name="learner_code_ran", passed=True, detail=detail)]
