@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 # cached wheel still runs on another CPU.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
-.PHONY: install run test bench clean
+.PHONY: install run test test-fast bench clean
 
+# -qq: pip still reports errors, but not setuptools' notes on editable installs, which a user cannot act on.
 $(BIN)/molly: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -qq --upgrade pip
+	$(BIN)/pip install -qq -e '.[embedded,eval,test]'
 	touch $(BIN)/molly
 
 install: $(BIN)/molly
@@ -19,8 +20,13 @@ install: $(BIN)/molly
 run: install
 	$(BIN)/python app.py
 
+# Everything: lint, types, unit tests, real models, real servers, Chromium, vLLM (what CI runs).
 test: install
 	bash scripts/test.sh
+
+# Unit and logic tests with fakes: no model, no browser, no vLLM (a few minutes; for every change).
+test-fast: install
+	bash scripts/test.sh --fast
 
 bench: install
 	$(BIN)/python eval/benchmarks/pipeline_bench.py

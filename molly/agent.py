@@ -210,7 +210,7 @@ class Tutor:
         yield Stage("drafting", False, s - t0)
         version = stated_version(q)
         notes = version_notes(passages, version) if version else []
-        if notes:
+        if version and notes:
             early_checks = [*early_checks, Check(name="python_version", passed=True, detail=(
                 f"you use Python {version[0]}.{version[1]}; the docs are 3.11's: " + "; ".join(notes)))]
         guidance = guidance_for(intent, passages, version, notes, profile)
@@ -239,7 +239,8 @@ class Tutor:
         """Baseline: the raw question as query, one draft call, no intent, no reflection.
         With ``use_docs=False`` it is the LLM-only baseline: the same call with no passages."""
         q = validate_question(question, self.settings.max_question_chars)
-        course = self._profile(course).name if course else None
+        profile = self._profile(course)
+        course = profile.name if profile else None
         with self._lock:
             counter, t0 = UsageCounter(), time.perf_counter()
             passages = self.retriever.retrieve([q], exclude, course) if use_docs else []

@@ -6,10 +6,14 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from molly.config import Settings
 from molly.errors import MollyError
 from molly.schemas import Answer
+
+if TYPE_CHECKING:  # heavy: imported when a command needs it
+    from molly.agent import Tutor
 
 
 def progress_bar(desc: str, unit: str = "chunk") -> Callable[[int, int], None]:
@@ -222,13 +226,37 @@ def _hash_password(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from molly.courses.db import CourseDB
     from molly.factory import build_desk, build_tutor
     from molly.ui import launch
 
     tutor = build_tutor(settings, progress=progress_bar("Building the docs index"))
     tutor.warm_up()
-    launch(tutor, settings, desk=build_desk(settings, tutor.courses) if tutor.courses is not None else None)
+    courses = tutor.courses if isinstance(tutor.courses, CourseDB) else None
+    demo = launch(tutor, settings, desk=build_desk(settings, courses) if courses is not None else None, block=False)
+    print(ready_text(settings, tutor, courses.courses() if courses is not None else []), flush=True)
+    demo.block_thread()
     return 0
+
+
+def ready_text(settings: Settings, tutor: Tutor, courses: list[str]) -> str:
+    """What a user needs once the tutor is up: where the page is, which model and index, which courses."""
+    if settings.llm_backend == "embedded":
+        gguf = settings.model_path.name if settings.model_path else "the packaged Qwen2.5-Coder-1.5B-Instruct (Q4_K_M)"
+        model = f"{gguf}, in process (llama.cpp)"
+    elif settings.llm_backend == "openai":
+        model = f"{settings.openai_model!r} served at {settings.openai_base_url}"
+    else:
+        model = "the scripted fake model (no LLM: for demos and tests)"
+    store = getattr(tutor.retriever, "store", None)
+    index = f"Python 3.11 docs, {len(store):,} passages" if store is not None else "Python 3.11 docs"
+    who = ("anyone on this computer (no login on loopback)" if settings.host in ("127.0.0.1", "localhost", "::1")
+           else f"learners listed in {settings.learners_file} (login)")
+    return "\n".join([f"Molly is ready: http://{settings.host}:{settings.port}  (Ctrl+C stops it)",
+                      f"  model:    {model}", f"  index:    {index}",
+                      f"  courses:  {len(courses)}" + (f" ({', '.join(courses[:5])}{', …' if len(courses) > 5 else ''})"
+                                                      if courses else ""),
+                      f"  learners: {who}"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -98,5 +98,6 @@ def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: 
     retriever = retriever or build_retriever(settings, progress)
     sandbox = Sandbox(hide=(settings.cache_dir, settings.courses_db.parent)) if settings.run_code else None
     main = llm if llm is not None else build_chat_model(settings)
-    return Tutor(settings, main, retriever, retriever.embedder, retriever.courses, sandbox,
+    courses = retriever.courses if isinstance(retriever.courses, CourseDB) else None
+    return Tutor(settings, main, retriever, retriever.embedder, courses, sandbox,
                  intent_llm=build_intent_model(settings, main) if llm is None else None)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from molly.auth import verify_password
 from molly.config import Settings
-from molly.courses.db import CourseDB, check_course_name
+from molly.courses.db import Audience, CourseDB, check_course_name
 from molly.courses.ingest import Ingestor, Report
 from molly.errors import CourseError
 from molly.schemas import CourseProfile
@@ -92,12 +92,13 @@ class InstructorDesk:
         if not files:
             yield "Choose some files first."
             return
+        audience: Audience = "instructor" if visibility == "instructor" else "learner"  # checked above
         cancel = self._cancels[session.id] = threading.Event()
         events: queue.Queue[tuple[int, int, str] | Report | BaseException] = queue.Queue()
 
         def work() -> None:
             try:
-                events.put(self.ingestor.run(course, files, visibility, include_outputs=include_outputs,  # type: ignore[arg-type]
+                events.put(self.ingestor.run(course, files, audience, include_outputs=include_outputs,
                                              progress=lambda d, t, n: events.put((d, t, n)), cancel=cancel))
             except BaseException as e:  # noqa: BLE001 - handed to the page as a message
                 events.put(e)
@@ -147,9 +148,10 @@ class InstructorDesk:
     def save_steering(self, session: Session, course: str, context: str, avoid: str, policy: str) -> str:
         """Store context, avoid-list (comma-separated) and solution policy."""
         self.require(session)
-        profile = CourseProfile(name=check_course_name(course), context=context or "",
-                                avoid=[a.strip() for a in (avoid or "").split(",") if a.strip()],
-                                solution_policy=policy)  # type: ignore[arg-type]
+        # Validated here: a policy the page did not offer is a ValidationError, not a stored value.
+        profile = CourseProfile.model_validate({"name": check_course_name(course), "context": context or "",
+                                                "avoid": [a.strip() for a in (avoid or "").split(",") if a.strip()],
+                                                "solution_policy": policy})
         self.db.set_profile(profile)
         return f"Saved steering for {course}."
 

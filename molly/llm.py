@@ -1,17 +1,15 @@
 """The LLM seam: LangChain chat models chosen by settings, plus call/usage accounting.
 
-``embedded`` runs the packaged GGUF through ``ChatLlamaCpp`` (llama.cpp, in process);
+``embedded`` runs the packaged GGUF in process (``llamacpp.LlamaCppChat`` over llama.cpp);
 ``openai`` talks to any OpenAI-compatible server (vLLM, llama.cpp's server) through
 ``ChatOpenAI``; ``fake`` is the scripted model from ``molly.fakes`` for tests and demos.
-``llama_cpp`` is imported here and nowhere else. Not here: prompts and stage logic.
+``llama_cpp`` is imported only in ``llamacpp.py``. Not here: prompts and stage logic.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -20,7 +18,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 
 from molly.config import Settings
 from molly.errors import BackendError, MollyError
@@ -38,7 +36,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
         from langchain_openai import ChatOpenAI
 
         return ChatOpenAI(
-            base_url=settings.openai_base_url, api_key=settings.openai_api_key,  # type: ignore[arg-type]
+            base_url=settings.openai_base_url, api_key=SecretStr(settings.openai_api_key),
             model=settings.openai_model, temperature=settings.temperature,
             **served_limit(settings.max_answer_tokens), timeout=settings.llm_timeout_s, max_retries=1,
             metadata={"structured_output": settings.openai_structured_output},
@@ -87,96 +85,20 @@ def check_server(settings: Settings, timeout_s: float = 10.0) -> None:
 
 
 def _embedded(settings: Settings) -> BaseChatModel:
+    from molly.llamacpp import embedded_chat
+
     path = check_gguf(settings.model_path) if settings.model_path else packaged_gguf(settings.cache_dir)
-    from langchain_community.chat_models import ChatLlamaCpp
-
-    try:
-        chat = ChatLlamaCpp(
-            model_path=str(path), n_ctx=settings.n_ctx, n_batch=512,
-            n_threads=settings.n_threads or os.cpu_count() or 2,
-            temperature=settings.temperature, max_tokens=settings.max_answer_tokens,
-            verbose=False, seed=0,
-        )
-    except (ValueError, RuntimeError) as e:  # llama.cpp refuses a truncated or foreign file
-        raise MollyError("The language model file could not be loaded.", detail=f"{path}: {e}") from e
-    grammar_checks_top_k(chat.client)
-    return chat
-
-
-GRAMMAR_TOP_K = 128  # candidates the JSON grammar checks per token (of ~152k); see grammar_checks_top_k
-
-
-def grammar_checks_top_k(client: Any, k: int = GRAMMAR_TOP_K) -> None:
-    """Make greedy, grammar-constrained sampling (the intent call's JSON) check only the ``k``
-    likeliest tokens against the grammar, not the whole vocabulary: llama.cpp's grammar sampler
-    costs ~35 ms a token over Qwen's 152k tokens on 2 cores, ~0.7 s per intent call.
-
-    The result is the same token: greedy takes the likeliest grammar-valid token, which is among
-    the top ``k`` whenever any of them is valid. When none is, the rest of the vocabulary is put
-    back and checked by a second grammar sampler (both accept every token, so they stay in step).
-    Other sampling (temperature, no grammar) keeps llama-cpp-python's own chain."""
-    import ctypes
-
-    import numpy as np
-    from llama_cpp import _internals, llama_token_data
-
-    default = functools.partial(type(client)._init_sampler, client)  # the library's, even if called twice
-    record = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)])
-    if record.itemsize != ctypes.sizeof(llama_token_data):  # a layout this code does not know
-        return
-
-    def view(cur_p: Any) -> Any:
-        arr = cur_p.contents
-        buf = (llama_token_data * arr.size).from_address(ctypes.addressof(arr.data.contents))
-        return np.frombuffer(buf, dtype=record)
-
-    def init_sampler(**kw: Any) -> Any:
-        grammar = kw.get("grammar")
-        if grammar is None or kw.get("temp") != 0.0 or kw.get("logits_processor") or kw.get("mirostat_mode"):
-            return default(**kw)
-        vocab = [0]
-
-        def top(cur_p: Any) -> None:  # the k likeliest first (a permutation: nothing is lost), size k
-            data = view(cur_p)
-            vocab[0] = len(data)
-            if len(data) > k:
-                data[:] = data[np.argpartition(-data["logit"], k)]
-                cur_p.contents.size, cur_p.contents.sorted = k, False
-
-        def widen(cur_p: Any) -> None:  # the grammar rejected all k: check the whole vocabulary
-            data = view(cur_p)
-            if vocab[0] > len(data) and np.isneginf(data["logit"]).all():
-                cur_p.contents.size = vocab[0]
-
-        chain = _internals.LlamaSampler()
-        chain.add_penalties(n_vocab=client._n_vocab, penalty_last_n=client.last_n_tokens_size,
-                            penalty_repeat=kw["repeat_penalty"], penalty_freq=kw["frequency_penalty"],
-                            penalty_present=kw["presence_penalty"])
-        chain.add_custom(top)
-        chain.add_grammar(client._model, grammar)
-        chain.add_custom(widen)
-        chain.add_grammar(client._model, grammar)
-        chain.add_greedy()
-        return chain
-
-    client._init_sampler = init_sampler
+    return embedded_chat(path, settings.n_ctx, settings.n_threads, settings.temperature, settings.max_answer_tokens)
 
 
 def llama_counters(llm: BaseChatModel, reset: bool = False) -> dict[str, float] | None:
-    """llama.cpp's own counters for an embedded model since their last reset: prompt tokens read,
-    tokens written (llama.cpp reports at least 1 of each), and the milliseconds each took
-    (``reset``: start them again afterwards).
-    None for other backends. Benchmarks use them to say how fast the machine was in that run."""
-    ctx = getattr(getattr(getattr(llm, "client", None), "_ctx", None), "ctx", None)
-    if ctx is None:
+    """llama.cpp's own counters for an embedded model (see ``llamacpp.counters``); None for
+    other backends. Benchmarks use them to say how fast the machine was in that run."""
+    if type(llm).__name__ != "LlamaCppChat":
         return None
-    import llama_cpp
+    from molly.llamacpp import counters
 
-    p = llama_cpp.llama_perf_context(ctx)
-    out = {"read": p.n_p_eval, "read_ms": p.t_p_eval_ms, "written": p.n_eval, "written_ms": p.t_eval_ms}
-    if reset:
-        llama_cpp.llama_perf_context_reset(ctx)
-    return out
+    return counters(llm, reset)
 
 
 class UsageCounter(BaseCallbackHandler):
@@ -268,7 +190,7 @@ def call_json(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCou
     name = type(llm).__name__
     if name == "ChatOpenAI":
         method = (llm.metadata or {}).get("structured_output", "json_schema")
-        runnable = llm.bind(**served_limit(max_tokens)).with_structured_output(  # type: ignore[attr-defined]
+        runnable = llm.bind(**served_limit(max_tokens)).with_structured_output(
             schema, method=method, include_raw=True)
         try:
             result = _invoke(runnable, messages, counter)
@@ -284,7 +206,7 @@ def call_json(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCou
         raw = result.get("raw") if isinstance(result, dict) else None
         calls = getattr(raw, "tool_calls", None) or []
         return json.dumps(calls[0]["args"]) if calls else _text(raw)
-    if name == "ChatLlamaCpp":
+    if name == "LlamaCppChat":
         fmt = {"type": "json_object", "schema": schema.model_json_schema()}
         return call_llm(llm, messages, counter, max_tokens=max_tokens, response_format=fmt)
     return call_llm(llm, messages, counter, max_tokens=max_tokens)

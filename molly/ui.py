@@ -21,7 +21,7 @@ from molly.instructors import InstructorDesk, Session
 from molly.learners import LearnerAccounts, RateLimiter
 from molly.schemas import Answer, Citation
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 STAGE_LABELS = {"understanding": "Understanding your question", "searching the docs": "Searching the Python docs",
                 "drafting": "Drafting an answer", "checking": "Checking the draft against the docs"}
@@ -153,7 +153,7 @@ def respond(tutor: Tutor, message: str, history: list[dict[str, Any]], course: s
     except MollyError as e:
         yield [*history, {"role": "assistant", "content": f"⚠ {e.user_message}"}], "", ""
     except Exception:  # never show a traceback to a learner
-        log.exception("turn failed")
+        logger.exception("turn failed")
         yield [*history, {"role": "assistant", "content": "⚠ Something went wrong on my side. Please try again."}], "", ""
 
 
@@ -326,8 +326,12 @@ def launch(tutor: Tutor, settings: Settings, *, desk: InstructorDesk | None = No
         auth = accounts.verify
     demo = build_ui(tutor, desk)
     demo.queue(max_size=settings.queue_max_size, default_concurrency_limit=1)
-    demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth,
-                auth_message="Log in with the name and password your teacher gave you.",
-                prevent_thread_lock=not block, quiet=not block, show_error=False,
-                max_file_size=int(settings.max_upload_mb * (1 << 20)))
+    try:
+        demo.launch(server_name=settings.host, server_port=settings.port, share=False, auth=auth,
+                    auth_message="Log in with the name and password your teacher gave you.",
+                    prevent_thread_lock=not block, quiet=True, show_error=False,
+                    max_file_size=int(settings.max_upload_mb * (1 << 20)))
+    except OSError as e:  # Gradio's "Cannot find empty port": another program (or Molly) has it
+        raise MollyError(f"Port {settings.port} on {settings.host} is already in use (is Molly running already?). "
+                         "Stop the other program, or choose another port with MOLLY_PORT.", detail=str(e)) from e
     return demo

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from molly.document import python_blocks, repl_to_source
 from molly.llm import UsageCounter, call_llm
@@ -47,7 +47,7 @@ class Faithfulness:
         return self.supported / self.total if self.total else 1.0
 
 
-def _messages(prompt: str, **values: str) -> list[SystemMessage | HumanMessage]:
+def _messages(prompt: str, **values: str) -> list[BaseMessage]:
     system, user = load_prompt(prompt).render(**values)
     return [SystemMessage(system), HumanMessage(user)]
 

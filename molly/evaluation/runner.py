@@ -85,7 +85,8 @@ class EvalRun:
     def __init__(self, settings: Settings, retriever: DenseRetriever, tutor_factory: Callable[[], Tutor] | None,
                  aliases: dict[str, str], judge: bool = True) -> None:
         self.settings, self.retriever, self.aliases, self.judge = settings, retriever, aliases, judge
-        self._tutor_factory, self._tutor = tutor_factory, None
+        self._tutor_factory = tutor_factory
+        self._tutor: Tutor | None = None
         self._sandbox: Sandbox | None = None
         self._basic: Tutor | None = None
 

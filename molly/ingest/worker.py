@@ -120,6 +120,7 @@ def _serve() -> None:
     while header := stdin.readline():
         request = json.loads(header)
         data = stdin.read(request["size"])
+        reply: dict[str, object]
         try:
             reply = {"parsed": parse(request["name"], request["fmt"], data, request["outputs"]).to_json()}
         except ParseError as e:

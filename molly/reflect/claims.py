@@ -183,8 +183,9 @@ def revise(text: str, claims: list[Claim], findings: list[Finding]) -> tuple[str
     pieces, i = [], 0
     for is_sentence, piece in segments(text):
         if is_sentence:
-            if findings[i].recite and claims[i].verdict == "supported":
-                piece = _recite(piece, *findings[i].recite)
+            recite = findings[i].recite
+            if recite and claims[i].verdict == "supported":
+                piece = _recite(piece, *recite)
             i += 1
         pieces.append(piece)
     dropped = tuple(n for n, c in enumerate(claims, 1) if c.verdict == "unsupported")

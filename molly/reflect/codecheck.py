@@ -210,8 +210,8 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
             checks.append(Check(name=f"code_ran_{n}", passed=True, detail=(
                 f"failed on {where}: {error}; `{name}` is a recipe in passage [{ref}]: "
                 "its definition was added, and the block ran")))
-        elif fix is not None and (fixed := _revised(code, error, sandbox, fix)) is not None:
-            text = text.replace(block, block.replace(code, fixed), 1)
+        elif fix is not None and (revised := _revised(code, error, sandbox, fix)) is not None:
+            text = text.replace(block, block.replace(code, revised), 1)
             checks.append(Check(name=f"code_ran_{n}", passed=True, detail=(
                 f"failed on {where}: {error}; revised with that error, and the revision ran")))
         else:

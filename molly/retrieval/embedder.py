@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -69,9 +70,9 @@ class MiniLMEmbedder:
         self.batch_size = batch_size
         # encode() sorts each call's texts by length, so big slices pad far less: ~2x faster.
         self.slice_size = slice_size
-        self._model: object | None = None
+        self._model: Any = None  # a SentenceTransformer, imported lazily: typed as Any
         # The same model with fp16 linear weights, traced, for short batches (a search's queries).
-        self._short: object | None = None
+        self._short: Any = None
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -112,7 +113,7 @@ class MiniLMEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), self.slice_size):
             batch = texts[start : start + self.slice_size]
-            vecs = model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True,  # type: ignore[attr-defined]
+            vecs = model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True,
                                 convert_to_numpy=True, show_progress_bar=False)
             out[start : start + len(batch)] = vecs
             if progress:
@@ -131,10 +132,10 @@ class MiniLMEmbedder:
 
         model = self._model
         with torch.inference_mode():
-            features = model.preprocess(texts)  # type: ignore[attr-defined]
+            features = model.preprocess(texts)
             if self._short is not None and features["input_ids"].numel() <= SHORT_BATCH_TOKENS:
                 model = self._short
-            return model(features)["sentence_embedding"].float().numpy()  # type: ignore[operator]
+            return model(features)["sentence_embedding"].float().numpy()
 
 
 # Padded tokens (texts x longest) up to which the fp16-weight copy is faster on 2 cores: measured
@@ -142,7 +143,7 @@ class MiniLMEmbedder:
 SHORT_BATCH_TOKENS = 128
 
 
-def _fp16_weights(model: object) -> object | None:
+def _fp16_weights(model: Any) -> Any:
     """A copy of ``model`` whose linear layers keep fp16 weights (fbgemm's fp16 GEMM): vectors
     equal to the fp32 model's to within 1e-6 in cosine. It shares the fp32 word embeddings (a
     lookup, not a bottleneck). None where this torch has no such kernels."""
@@ -158,7 +159,7 @@ def _fp16_weights(model: object) -> object | None:
     except (RuntimeError, AssertionError):
         return None
     try:
-        short[0].auto_model.embeddings = model[0].auto_model.embeddings  # type: ignore[index]
+        short[0].auto_model.embeddings = model[0].auto_model.embeddings
     except (AttributeError, IndexError, TypeError):
         pass  # another architecture (``MOLLY_EMBEDDER_PATH``): the copy keeps its own
     return short
@@ -169,15 +170,15 @@ class _Traced:
     module calls per query, which were half of a query's time on 2 cores (one question, p50:
     13.1 -> 7.1 ms). Features it was not traced for go through the untraced copy."""
 
-    def __init__(self, graph: object, keys: tuple[str, ...], extras: dict, untraced: object) -> None:
+    def __init__(self, graph: Any, keys: tuple[str, ...], extras: dict[str, Any], untraced: Any) -> None:
         self.graph, self.keys, self.extras, self.untraced = graph, keys, extras, untraced
 
-    def __call__(self, features: dict) -> object:
+    def __call__(self, features: dict[str, Any]) -> Any:
         """The model's output dict, as the untraced module gives it."""
         if tuple(k for k in features if k not in self.extras) != self.keys or any(
                 features.get(k) != v for k, v in self.extras.items()):
-            return self.untraced(features)  # type: ignore[operator]
-        return {"sentence_embedding": self.graph(*(features[k] for k in self.keys))}  # type: ignore[operator]
+            return self.untraced(features)
+        return {"sentence_embedding": self.graph(*(features[k] for k in self.keys))}
 
 
 # Two probes of different lengths, so the trace is made (and checked) on a padded batch: one made
@@ -185,7 +186,22 @@ class _Traced:
 _PROBES = ["How do I read a file line by line?", "TypeError: 'int' object is not iterable in a for loop"]
 
 
-def _traced(short: object, model: object) -> object:
+@contextlib.contextmanager
+def _quiet(*loggers: str) -> Iterator[None]:
+    """Those loggers (and their children) report only errors for the duration."""
+    import logging
+
+    saved = [(logging.getLogger(name), logging.getLogger(name).level) for name in loggers]
+    for logger, _ in saved:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in saved:
+            logger.setLevel(level)
+
+
+def _traced(short: Any, model: Any) -> Any:
     """``short`` traced, if the trace gives the fp32 model's vectors on a padded probe batch
     (cosine > 0.99999); else ``short`` itself."""
     import warnings
@@ -193,7 +209,7 @@ def _traced(short: object, model: object) -> object:
     import torch
 
     with torch.inference_mode():
-        features = model.preprocess(_PROBES)  # type: ignore[attr-defined]
+        features = model.preprocess(_PROBES)
         keys = tuple(k for k, v in features.items() if isinstance(v, torch.Tensor))
         extras = {k: v for k, v in features.items() if k not in keys}  # e.g. modality="text"
 
@@ -206,15 +222,18 @@ def _traced(short: object, model: object) -> object:
                 return self.inner({**dict(zip(keys, tensors, strict=True)), **extras})["sentence_embedding"]
 
         try:
-            with warnings.catch_warnings():  # tracer warnings about shape-dependent Python branches
-                warnings.simplefilter("ignore")
+            # The tracer reads every attribute of the modules, deprecated properties included, and
+            # each read logs a warning to the user's terminal (sentence-transformers'
+            # `_target_device`, transformers' `loss_function`); nothing here uses them.
+            with warnings.catch_warnings(), _quiet("sentence_transformers", "transformers"):
+                warnings.simplefilter("ignore")  # tracer warnings about shape-dependent Python branches
                 graph = torch.jit.freeze(torch.jit.trace(_Graph().eval(), tuple(features[k] for k in keys),
                                                          check_trace=False))
             traced = _Traced(graph, keys, extras, short)
             got = traced(features)["sentence_embedding"]
         except Exception:  # noqa: BLE001 - any failure to trace leaves the untraced copy, which works
             return short
-        exact = model(features)["sentence_embedding"]  # type: ignore[operator]
+        exact = model(features)["sentence_embedding"]
         agree = float((got.float() * exact.float()).sum(dim=1).min())
     return traced if agree > 0.99999 else short
 

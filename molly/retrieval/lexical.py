@@ -24,7 +24,7 @@ KEYWORD_GAP = 0.2
 TITLE_REPEAT = 3
 
 
-def _bm25s():  # type: ignore[no-untyped-def]
+def _bm25s():
     import logging
 
     import bm25s
@@ -37,7 +37,7 @@ def _bm25s():  # type: ignore[no-untyped-def]
 def _tokens(texts: list[str]) -> list[list[str]]:
     bm25s = _bm25s()
 
-    return bm25s.tokenize(texts, stopwords="en", return_ids=False, show_progress=False)  # type: ignore[no-any-return]
+    return bm25s.tokenize(texts, stopwords="en", return_ids=False, show_progress=False)
 
 
 class LexicalIndex:

@@ -87,7 +87,8 @@ def _focused(text: str, max_chars: int, focus: str) -> str | None:
         after = _truncate("\n\n".join(blocks[1:]), max_chars - len(SKIPPED))
         if _matches(after, blocks[1:], wanted) >= _matches(opening, blocks, wanted):
             return SKIPPED + after
-    shown, left_out = [], []
+    shown: list[tuple[str, int]] = []
+    left_out: list[tuple[str, int]] = []
     for i, block in enumerate(blocks):
         if block.startswith("```"):
             if block in opening:  # an example the opening shows may already answer

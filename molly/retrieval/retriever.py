@@ -5,7 +5,7 @@ Not here: how vectors are stored (``store.py``) or made (``embedder.py``).
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from molly.schemas import Chunk, Passage
 class CourseViews(Protocol):
     """Where course material comes from: a store per course holding what learners may see."""
 
-    def view(self, course: str, audience: str) -> VectorStore:
+    def view(self, course: str, audience: Literal["learner", "instructor"]) -> VectorStore:
         """The course's store for ``audience`` ('learner' never holds instructor-only chunks)."""
         ...
 
@@ -136,7 +136,7 @@ class DenseRetriever:
         if facts is None:
             return []
         ids = []
-        for url in self.inventory.anchors(facts):  # type: ignore[union-attr]
+        for url in self.inventory.anchors(facts):
             chunk_id = url if self.store.has(url) else self.aliases.get(url)
             if chunk_id and self.store.has(chunk_id) and not chunk_id.startswith(exclude) and chunk_id not in ids:
                 ids.append(chunk_id)

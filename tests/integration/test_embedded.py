@@ -9,7 +9,8 @@ from langchain_core.messages import HumanMessage
 from molly.agent import OFF_TOPIC_REPLY, Tutor
 from molly.config import Settings
 from molly.fakes import ScriptedChatModel
-from molly.llm import GRAMMAR_TOP_K, UsageCounter, call_json, call_llm, grammar_checks_top_k, llama_counters, stream_llm
+from molly.llamacpp import GRAMMAR_TOP_K, grammar_checks_top_k
+from molly.llm import UsageCounter, call_json, call_llm, llama_counters, stream_llm
 from molly.perceive.intent import IntentReply, intent_messages
 from molly.retrieval.embedder import MiniLMEmbedder, _Traced
 from molly.retrieval.retriever import DenseRetriever
