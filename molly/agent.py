@@ -30,6 +30,8 @@ from molly.perceive.versions import stated_version, version_notes
 from molly.prompting import CANARY, strip_delimiters, system_text
 from molly.reflect.checks import deterministic_checks
 from molly.reflect.stage import reflect
+from molly.repair.facts import debug
+from molly.repair.search import repair_sandbox
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.queries import query_texts
 from molly.retrieval.retriever import Retriever
@@ -105,6 +107,7 @@ class Tutor:
         when given, makes the intent call (see ``llm.build_intent_model``), else ``llm`` does."""
         self.settings, self.llm, self.retriever, self.embedder = settings, llm, retriever, embedder
         self.courses, self.sandbox, self._intent_llm = courses, sandbox, intent_llm
+        self._repair_sandbox = repair_sandbox(sandbox) if sandbox is not None else None
         self._lock = threading.BoundedSemaphore(settings.answer_slots)
 
     @property
@@ -174,7 +177,8 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("understanding", False, 0.0)
-        q, early_checks = with_run_facts(q, self.sandbox)
+        debugged = debug(q, self._repair_sandbox) if self._repair_sandbox is not None else None
+        q, early_checks = with_run_facts(q, self.sandbox) if debugged is None else (q, list(debugged.checks))
         intent = self.understand(q, counter, exclude, profile.name if profile else None, history)
         yield stage("intent", s)
 
@@ -214,6 +218,10 @@ class Tutor:
             early_checks = [*early_checks, Check(name="python_version", passed=True, detail=(
                 f"you use Python {version[0]}.{version[1]}; the docs are 3.11's: " + "; ".join(notes)))]
         guidance = guidance_for(intent, passages, version, notes, profile)
+        if debugged is not None:
+            hints_only = intent.kind is IntentKind.SOLUTION_REQUEST or (
+                profile is not None and profile.solution_policy == "hints_only")
+            guidance = f"{guidance} {debugged.guidance(hints_only)}".strip()
         messages = draft_messages(q, passages, guidance, history)
         draft, shown_at = "", time.perf_counter()
         for draft in stream_llm(self.llm, messages, counter):

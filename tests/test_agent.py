@@ -363,3 +363,26 @@ def test_the_real_traceback_pins_the_docs_entry_and_names_it_for_the_draft(setti
         "Why?\n```python\nnames = ['a']\nprint(names[1])\n```")
     assert [p.chunk.id for p in answer.passages] == ["library/exceptions.html#IndexError"]
     assert "The error is IndexError; passage [1] documents it." in str(llm.history[0][1].content)
+
+
+BUGGY = ("I'm working on this:\n```python\ndef total(n):\n    s = 0\n    for i in range(1, n):\n        s += i\n    return s\n```\n"
+         "total(3) -> 6\ntotal(1) -> 1\nWhen I run `total(4)` I expect `10` but I get `6`. Why doesn't this work?")
+
+
+@pytest.mark.parametrize("kind", ["error", "solution_request"])
+def test_a_pasted_buggy_function_is_run_repaired_and_the_draft_told_the_facts(settings: Settings,
+                                                                               hash_retriever: DenseRetriever,
+                                                                               kind: str) -> None:
+    from molly.sandbox import Sandbox
+
+    llm = ScriptedChatModel().enqueue([intent_json(kind), "Look at line 3: the loop stops one short.", "NONE"])
+    answer = Tutor(settings, llm, hash_retriever, sandbox=Sandbox()).ask(BUGGY)
+    draft_prompt = str(llm.history[1][1].content)
+    assert "The bug is on line 3: `for i in range(1, n):`" in draft_prompt
+    assert "`total(4)` returns `6` but should return `10`" in draft_prompt
+    assert ("```diff" in draft_prompt) is (kind == "error")  # graded work: a hint, never the fix
+    checks = {c.name: c for c in answer.checks}
+    assert checks["fix_verified"].passed and "verified on 3 of 3 examples" in checks["fix_verified"].detail
+    assert checks["learner_code_ran"].detail.endswith("ran your code on 3 example(s) from your message: "
+                                                      "0 of 3 gave what you expected")
+    assert len(llm.history) == 3  # intent, draft, verdict: the search costs no LLM call

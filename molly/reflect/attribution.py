@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from molly.document import has_citation, segments
+from molly.document import cited_refs, has_citation, python_blocks, segments
 from molly.retrieval.embedder import Embedder
 from molly.schemas import Passage
 
@@ -38,15 +38,45 @@ def named_apis(sentence: str) -> set[str]:
     return {n for n in names if n}
 
 
+MIN_SHARED_LINES = 2  # code lines an example must share with a passage to come from it
+
+
+def _code_lines(code: str) -> set[str]:
+    """An example's lines that say something (not blank, not only a comment), spaces ignored."""
+    return {"".join(ln.split("#")[0].split()) for ln in code.splitlines()
+            if len("".join(ln.split("#")[0].split())) >= 6}
+
+
+def cite_examples(text: str, passages: list[Passage]) -> tuple[str, int]:
+    """An example taken from a passage that the answer never cites gets a note citing it: the
+    learner should know where it comes from (a real answer showed the course lesson's
+    letter-counting loop and cited nothing)."""
+    cited, added, out = set(cited_refs(text)), 0, []
+    for is_sentence, piece in segments(text):
+        out.append(piece)
+        blocks = python_blocks(piece) if not is_sentence else []
+        if not blocks:
+            continue
+        lines = _code_lines(blocks[0][1])
+        source = next((p for p in passages if p.ref not in cited and len(lines & _code_lines(
+            p.whole_text or p.chunk.text)) >= min(MIN_SHARED_LINES, len(lines)) > 0), None)
+        if source is not None:
+            out.append(f"\n\n*(This example comes from [{source.ref}].)*")
+            cited.add(source.ref)
+            added += 1
+    return "".join(out), added
+
+
 def attribute(text: str, passages: list[Passage], embedder: Embedder, threshold: float = 0.55) -> tuple[str, int]:
-    """The text with citations added to uncited sentences, and how many were added."""
+    """The text with citations added to uncited sentences and examples, and how many were added."""
     if not passages:
         return text, 0
+    text, examples = cite_examples(text, passages)
     segs = segments(text)
     todo = [i for i, (is_s, piece) in enumerate(segs)
             if is_s and not has_citation(piece) and len(piece.split()) >= MIN_WORDS and not piece.rstrip().endswith(":")]
     if not todo:
-        return text, 0
+        return text, examples
     vecs = embedder.embed([segs[i][1] for i in todo] + [p.chunk.embedding_text() for p in passages])
     sims = vecs[: len(todo)] @ vecs[len(todo):].T
     # An error answer names `ValueError` and `int()` without citing their pinned entries
@@ -65,4 +95,4 @@ def attribute(text: str, passages: list[Passage], embedder: Embedder, threshold:
         end = m.start() if m else len(piece)
         segs[i] = (True, f"{piece[:end]} [{', '.join(map(str, refs))}]{piece[end:]}")
         added += 1
-    return "".join(p for _, p in segs), added
+    return "".join(p for _, p in segs), added + examples

@@ -39,3 +39,18 @@ def test_a_sentence_naming_an_api_whose_entry_is_a_passage_cites_it_once() -> No
                    "is called again on the next path. Your own `my.open` and `IndexErrors` are other names here.")
     assert added == 1
     assert [api_name(p) for p in PASSAGES] == [None, "open", "IndexError", None]  # sections name no API
+
+
+def test_an_example_copied_from_an_uncited_passage_cites_it() -> None:
+    from molly.reflect.attribution import cite_examples
+    from molly.schemas import Chunk
+
+    lesson = Chunk(id="intro-python:03#count", source="intro-python", page="03.md", anchor="count", title="Counting",
+                   text='```python\ncounts = {}\nfor letter in "banana":\n    counts[letter] = counts.get(letter, 0) + 1\n```')
+    passage = Passage(ref=2, chunk=lesson, score=0.8)
+    text = ('Use a dictionary.\n\n```python\ncounts = {}\nfor letter in "banana":\n'
+            '    counts[letter] = counts.get(letter, 0) + 1  # one more\nprint(counts)\n```\n\nThat is all.')
+    cited, added = cite_examples(text, [passage])
+    assert added == 1 and "*(This example comes from [2].)*" in cited and cited.endswith("That is all.")
+    assert cite_examples(text.replace("dictionary.", "dictionary [2]."), [passage])[1] == 0  # already cited
+    assert cite_examples("```python\nprint(1)\nx = 2\n```", [passage])[1] == 0  # not from it

@@ -1,0 +1,110 @@
+"""What running and repairing the learner's code established, said for the draft and the badge.
+
+``debug`` runs the repair search when the message holds a program that defines a function and
+states what it should do (examples, asserts, "I expect … but I get …", a traceback's call). The
+draft is then told the facts: each failing call with its real result or exception and the line
+it points at, and, when a fix is verified, the line, what changed and (unless hints only) the
+diff. A fix counts as verified when it meets every expectation and no other candidate that also
+meets them behaves differently on inputs near the examples (on the tune split of
+refactory_dev, fixes with a disagreeing rival were right 0 of 4 times). Not here: the search
+itself (``search.py``).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from molly.repair.expectations import learner_code, read_expectations
+from molly.repair.search import RepairReport, repair
+from molly.sandbox import Sandbox
+from molly.schemas import Check
+
+
+class DebugFacts(BaseModel):
+    """The facts for the draft, the checks for the badge, and the report."""
+
+    model_config = ConfigDict(frozen=True)
+
+    facts: list[str]
+    checks: list[Check]
+    report: RepairReport
+    line: int | None = None  # the learner's line the facts point at
+
+    def guidance(self, hints_only: bool) -> str:
+        """The facts as the draft's guidance; ``hints_only``: point at the line, never show the fix."""
+        if not self.facts:
+            return ""
+        fix = self.report.fix if verified(self.report) else None
+        if fix is None:
+            tail = []
+        elif hints_only:
+            tail = [f"Give a hint that points at line {fix.line} and the idea behind the change; do not show the "
+                    "corrected code."]
+        else:
+            tail = [f"The change:\n```diff\n{fix.diff}\n```\nExplain why the old line is wrong, then show the "
+                    "changed line(s)."]
+        return "Facts from running the learner's code (state them, do not contradict them): " + " ".join(
+            [*self.facts, *tail])
+
+
+def verified(report: RepairReport) -> bool:
+    """A fix that meets every expectation, with no rival candidate behaving differently nearby."""
+    return report.fix is not None and report.agree is not False
+
+
+def _line_text(code: str, line: int | None) -> str:
+    lines = code.splitlines()
+    return lines[line - 1].strip() if line and 1 <= line <= len(lines) else ""
+
+
+def debug(message: str, sandbox: Sandbox) -> DebugFacts | None:
+    """Run and try to repair the learner's code; None when the message has no program with
+    stated expectations (then nothing was run)."""
+    code = learner_code(message)
+    if code is None:
+        return None
+    expectations = read_expectations(message, code)
+    if not expectations:
+        return None
+    report = repair(code, expectations, sandbox)
+    if report.stopped:
+        return DebugFacts(facts=[], checks=[Check(name="learner_code_ran", passed=False, detail=(
+            f"your code could not be checked: {report.stopped}"))], report=report)
+    facts: list[str] = []
+    if report.syntax_error:
+        se = report.syntax_error
+        facts.append(f"Running the learner's code stops before it starts: SyntaxError on line {se['line']}: "
+                     f"{se['message']} (`{se['text'].strip()}`).")
+    failing = report.failing
+    for r in failing[:3]:
+        e = r.expectation
+        if r.status == "error":
+            facts.append(f"`{e.call}` raises {r.error}" + (f" on line {r.line} (`{_line_text(code, r.line)}`)."
+                                                           if r.line else "."))
+        elif r.status == "timeout":
+            facts.append(f"`{e.call}` never finishes (stopped after the time limit): an endless loop.")
+        else:
+            facts.append(f"`{e.call}` returns `{r.actual}` but should return `{e.expected}`.")
+    n = len(report.results)
+    line = None
+    checks = [Check(name="learner_code_ran", passed=True, detail=(
+        f"ran your code on {n} example(s) from your message: {n - len(failing)} of {n} gave what you expected"))]
+    if verified(report) and report.fix is not None:
+        fix = report.fix
+        line = fix.line
+        facts.append(f"The bug is on line {fix.line}: `{_line_text(code, fix.line)}`. Changing it ({fix.description}) "
+                     f"makes all {n} examples give the expected result (Molly ran them).")
+        checks.append(Check(name="fix_verified", passed=True, detail=(
+            f"a fix was verified on {n} of {n} examples (line {fix.line}: {fix.description})")))
+    elif failing:
+        line = failing[0].line or (report.suspicious_lines[0] if report.suspicious_lines else None)
+        if line:
+            facts.append(f"Line {line} (`{_line_text(code, line)}`) is where to look first: it ran in the failing "
+                         "example(s).")
+        facts.append("Molly could not confirm a fix. Say so plainly, describe what running the code showed, and ask "
+                      "the learner one question that helps them look at that line. Do not guess another cause.")
+        checks.append(Check(name="fix_verified", passed=False, detail="no change that fixes every example was found"))
+    else:
+        facts.append("Every example the learner gave already works when Molly runs the code. Say so, and ask which "
+                     "input goes wrong.")
+    return DebugFacts(facts=facts, checks=checks, report=report, line=line)

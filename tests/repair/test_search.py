@@ -1,0 +1,116 @@
+"""The repair search in the real sandbox: each operator finds its bug class, a special-casing
+fix is rejected, runaway learner code is stopped, and candidates stay inside the sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from molly.repair.expectations import Expectation
+from molly.repair.facts import debug, verified
+from molly.repair.search import repair, repair_sandbox, special_cases
+from molly.sandbox import Sandbox
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Sandbox:
+    return repair_sandbox()
+
+
+def ex(call: str, expected: str) -> Expectation:
+    return Expectation(call=call, expected=expected)
+
+
+# One novice bug per operator family: (program, examples, a fragment the fix must contain).
+BUGS = {
+    "comparison": ("def count_big(xs, k):\n    n = 0\n    for x in xs:\n        if x > k:\n            n += 1\n    return n\n",
+                   [ex("count_big([1, 2, 3], 2)", "2"), ex("count_big([5], 5)", "1"), ex("count_big([], 0)", "0")],
+                   "x >= k"),
+    "range bound": ("def total(n):\n    s = 0\n    for i in range(1, n):\n        s += i\n    return s\n",
+                    [ex("total(3)", "6"), ex("total(1)", "1"), ex("total(4)", "10")], "range(1, n + 1)"),
+    "syntax typo": ("def is_odd(n):\n    if n % 2 =! 0:\n        return True\n    return False\n",
+                    [ex("is_odd(3)", "True"), ex("is_odd(4)", "False")], "n % 2 != 0"),
+    "misspelt constant": ("def positive(n):\n    if n > 0:\n        return true\n    return False\n",
+                          [ex("positive(2)", "True"), ex("positive(-1)", "False")], "return True"),
+    "print for return": ("def square(n):\n    print(n * n)\n", [ex("square(3)", "9"), ex("square(0)", "0")],
+                         "return n * n"),
+    "return in loop": ("def has_neg(xs):\n    for x in xs:\n        if x < 0:\n            return True\n"
+                       "        return False\n", [ex("has_neg([1, -2])", "True"), ex("has_neg([3])", "False"),
+                                                   ex("has_neg([-1])", "True")], "return False"),
+    "swap": ("def swap_first(xs):\n    xs[0] = xs[1]\n    xs[1] = xs[0]\n    return xs\n",
+             [ex("swap_first([1, 2])", "[2, 1]"), ex("swap_first([5, 7, 9])", "[7, 5, 9]")], "xs[0], xs[1] = (xs[1], xs[0])"),
+    "confused call": ("def drop(xs, v):\n    xs.pop(v)\n    return xs\n",
+                      [ex("drop([5, 6, 7], 7)", "[5, 6]"), ex("drop([3, 9], 3)", "[9]")], "xs.remove(v)"),
+    "missing return": ("def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2 == 0:\n            out.append(x)\n",
+                       [ex("evens([1, 2, 4])", "[2, 4]"), ex("evens([])", "[]")], "return out"),
+    "initial value": ("def product(xs):\n    p = 0\n    for x in xs:\n        p *= x\n    return p\n",
+                      [ex("product([2, 3])", "6"), ex("product([5])", "5")], "p = 1"),
+    "variable": ("def longest(words):\n    best = ''\n    for w in words:\n        if len(w) > len(best):\n"
+                 "            best = words\n    return best\n", [ex("longest(['a', 'abc', 'ab'])", "'abc'"),
+                                                          ex("longest(['xy'])", "'xy'")], "best = w"),
+    "order kept": ("def unique(xs):\n    return list(set(xs))\n",
+                   [ex("unique([3, 1, 3, 2])", "[3, 1, 2]"), ex("unique([])", "[]")], "dict.fromkeys(xs)"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BUGS))
+def test_each_operator_finds_its_bug_class(sandbox: Sandbox, kind: str) -> None:
+    code, examples, fragment = BUGS[kind]
+    report = repair(code, examples, sandbox)
+    assert report.failing or report.syntax_error, report
+    assert report.fix is not None and fragment in report.fix.source, (kind, report.fix)
+    assert verified(report), report
+    # The fix really passes: run it against the same examples with no search.
+    again = repair(report.fix.source, examples, sandbox, max_candidates=0)
+    assert again.results and not again.failing
+
+
+def test_a_fix_that_special_cases_an_example_is_rejected(sandbox: Sandbox) -> None:
+    code, examples, _ = BUGS["range bound"]
+    cheat = "def total(n):\n    if n == 4:\n        return 10\n    s = 0\n    for i in range(1, n + 1):\n        s += i\n    return s\n"
+    assert special_cases(code, cheat, examples)
+    assert not special_cases(code, code.replace("range(1, n)", "range(1, n + 1)"), examples)
+    only_cheat = [{"description": "given", "source": "def total(n):\n    return {3: 6, 1: 1, 4: 10}[n] if n == 4 or n == 3 or n == 1 else 0\n",
+                   "origin": "llm"}]
+    report = repair(code, examples, sandbox, candidates=only_cheat, max_candidates=1)
+    assert report.fix is None
+
+
+def test_an_infinite_loop_and_a_memory_bomb_in_learner_code_are_stopped_and_reported(sandbox: Sandbox) -> None:
+    loop = "def f(n):\n    while n > 0:\n        n = n + 1\n    return n\n"
+    report = repair(loop, [ex("f(1)", "0")], sandbox, max_candidates=5)
+    assert report.results[0].status == "timeout" and not report.stopped
+    bomb = "def g(n):\n    xs = [0] * (10 ** 10)\n    return n\n"
+    report = repair(bomb, [ex("g(1)", "1")], sandbox, max_candidates=5)
+    assert report.results[0].status == "error" and "MemoryError" in report.results[0].error
+
+
+def test_learner_code_cannot_write_outside_its_scratch_folder_or_reach_the_network(sandbox: Sandbox) -> None:
+    code = ("import socket\ndef leak(x):\n    open('/etc/molly-was-here', 'w').write('x')\n    return x\n"
+            "def call(x):\n    socket.create_connection(('127.0.0.1', 22), timeout=1)\n    return x\n")
+    report = repair(code, [ex("leak(1)", "1"), ex("call(1)", "1")], sandbox, max_candidates=0)
+    assert [r.status for r in report.results] == ["error", "error"]
+    assert "Error" in report.results[0].error and "Error" in report.results[1].error
+
+
+def test_plausible_fixes_that_disagree_near_the_examples_are_not_verified(sandbox: Sandbox) -> None:
+    # One example only: `return x` and `return 2` both meet it, and they differ on other inputs.
+    rivals = [{"description": d, "source": f"def ident(x):\n    return {body}\n", "origin": "llm"}
+              for d, body in (("identity", "x"), ("constant", "2"))]
+    report = repair("def ident(x):\n    return x + 1\n", [ex("ident(2)", "2")], sandbox, candidates=rivals,
+                    max_candidates=2)
+    assert report.plausible == 2 and report.agree is False and not verified(report)
+    same = [{**rivals[0], "description": "again"}, {**rivals[0], "source": "def ident(x):\n    return x * 1\n"}]
+    report = repair("def ident(x):\n    return x + 1\n", [ex("ident(2)", "2")], sandbox, candidates=same,
+                    max_candidates=2)
+    assert report.plausible == 2 and report.agree is True and verified(report)
+
+
+def test_the_facts_name_the_line_and_hide_the_fix_under_hints_only(sandbox: Sandbox) -> None:
+    message = ("```python\ndef total(n):\n    s = 0\n    for i in range(1, n):\n        s += i\n    return s\n```\n"
+               "total(3) -> 6\ntotal(1) -> 1\nWhen I run `total(4)` I expect `10` but I get `6`.")
+    facts = debug(message, sandbox)
+    assert facts is not None and facts.line == 3 and [c.name for c in facts.checks] == ["learner_code_ran", "fix_verified"]
+    hint = facts.guidance(hints_only=True)
+    assert "line 3" in hint and "`total(4)` returns `6` but should return `10`" in hint and "```diff" not in hint
+    assert "```diff" in facts.guidance(hints_only=False)
+    assert debug("What is a list?", sandbox) is None
