@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
 
@@ -30,8 +30,9 @@ from molly.perceive.versions import stated_version, version_notes
 from molly.prompting import CANARY, strip_delimiters, system_text
 from molly.reflect.checks import deterministic_checks
 from molly.reflect.stage import reflect
-from molly.repair.facts import debug
-from molly.repair.search import repair_sandbox
+from molly.repair.ask import llm_candidate
+from molly.repair.facts import Ask, debug, verified
+from molly.repair.search import RepairReport, repair_sandbox
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.queries import query_texts
 from molly.retrieval.retriever import Retriever
@@ -153,6 +154,12 @@ class Tutor:
             return ruled(IntentKind.OFF_TOPIC, question)
         return perceive(question, self.intent_llm, counter, history)
 
+    def _ask_llm(self, counter: UsageCounter) -> Ask:
+        """The repair call, made only while the turn can still afford its draft and verdict."""
+        def ask(report: RepairReport) -> dict[str, Any] | None:
+            return llm_candidate(self.llm, report, counter) if counter.calls == 0 else None
+        return ask
+
     def _profile(self, course: str | None) -> CourseProfile | None:
         if course is None:
             return None
@@ -177,9 +184,15 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("understanding", False, 0.0)
-        debugged = debug(q, self._repair_sandbox) if self._repair_sandbox is not None else None
+        debugged = debug(q, self._repair_sandbox, self._ask_llm(counter)) if self._repair_sandbox is not None else None
         q, early_checks = with_run_facts(q, self.sandbox) if debugged is None else (q, list(debugged.checks))
-        intent = self.understand(q, counter, exclude, profile.name if profile else None, history)
+        if debugged is not None and debugged.report.results:
+            # The learner's code and its examples say what is needed; the intent call's place in the
+            # turn's budget goes to the repair candidate.
+            raised = debugged.report.syntax_error or any(r.status != "fail" for r in debugged.report.failing)
+            intent = ruled(IntentKind.ERROR if raised else IntentKind.CODE_REVIEW, q)
+        else:
+            intent = self.understand(q, counter, exclude, profile.name if profile else None, history)
         yield stage("intent", s)
 
         def finish(text: str, passages: list[Passage], checks: list[Check], withheld: bool = False,
@@ -194,7 +207,10 @@ class Tutor:
                     shown, withheld = WITHHELD_REPLY, True
             # Claims are draft sentences: they pass the same guard before anyone sees them.
             claims = [c.model_copy(update={"text": self._shown(c.text)[0]}) for c in claims or []]
-            return _answer(shown, intent, passages, checks, timings, counter, withheld, claims)
+            answer = _answer(shown, intent, passages, checks, timings, counter, withheld, claims)
+            if debugged is not None and debugged.report.fix is not None and verified(debugged.report):
+                answer = answer.model_copy(update={"fixed_code": debugged.report.fix.source})
+            return answer
 
         if intent.kind is IntentKind.OFF_TOPIC:
             yield finish(OFF_TOPIC_REPLY, [], [Check(name="scope", passed=True, detail="off-topic: not answered")])

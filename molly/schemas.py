@@ -146,3 +146,5 @@ class Answer(_Frozen):
     llm_calls: int = 0
     prompt_tokens: int = 0
     withheld: bool = Field(default=False, description="True when the checked draft was not shown.")
+    fixed_code: str = Field(default="", exclude=True, description=(
+        "The verified fix of the learner's code, for evaluation only: never serialised, never shown."))

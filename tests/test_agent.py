@@ -12,7 +12,7 @@ from molly.errors import BackendError, InvalidQuestionError
 from molly.fakes import ScriptedChatModel
 from molly.llm import UsageCounter
 from molly.retrieval.retriever import DenseRetriever
-from molly.schemas import Answer, IntentKind
+from molly.schemas import Answer, CourseProfile, IntentKind
 from molly.ui import render_answer
 
 
@@ -369,20 +369,46 @@ BUGGY = ("I'm working on this:\n```python\ndef total(n):\n    s = 0\n    for i i
          "total(3) -> 6\ntotal(1) -> 1\nWhen I run `total(4)` I expect `10` but I get `6`. Why doesn't this work?")
 
 
-@pytest.mark.parametrize("kind", ["error", "solution_request"])
+class OneCourse:
+    """A course whose solution policy the test chooses."""
+
+    def __init__(self, policy: str) -> None:
+        self.policy = policy
+
+    def profile(self, name: str) -> CourseProfile:
+        return CourseProfile.model_validate({"name": name, "solution_policy": self.policy})
+
+
+@pytest.mark.parametrize("policy", ["worked_examples", "hints_only"])
 def test_a_pasted_buggy_function_is_run_repaired_and_the_draft_told_the_facts(settings: Settings,
                                                                                hash_retriever: DenseRetriever,
-                                                                               kind: str) -> None:
+                                                                               policy: str) -> None:
     from molly.sandbox import Sandbox
 
-    llm = ScriptedChatModel().enqueue([intent_json(kind), "Look at line 3: the loop stops one short.", "NONE"])
-    answer = Tutor(settings, llm, hash_retriever, sandbox=Sandbox()).ask(BUGGY)
-    draft_prompt = str(llm.history[1][1].content)
+    llm = ScriptedChatModel().enqueue(["Look at line 3: the loop stops one short.", "NONE"])
+    retriever = Fixed(hash_retriever.retrieve(["loop over a range"]))  # any passages; the course adds none
+    answer = Tutor(settings, llm, retriever, courses=OneCourse(policy), sandbox=Sandbox()).ask(BUGGY, course="cs1")
+    draft_prompt = str(llm.history[0][1].content)
     assert "The bug is on line 3: `for i in range(1, n):`" in draft_prompt
     assert "`total(4)` returns `6` but should return `10`" in draft_prompt
-    assert ("```diff" in draft_prompt) is (kind == "error")  # graded work: a hint, never the fix
+    assert ("```diff" in draft_prompt) is (policy == "worked_examples")  # hints only: never the fix
+    assert answer.intent.kind is IntentKind.CODE_REVIEW and answer.intent.source == "rule"
     checks = {c.name: c for c in answer.checks}
     assert checks["fix_verified"].passed and "verified on 3 of 3 examples" in checks["fix_verified"].detail
     assert checks["learner_code_ran"].detail.endswith("ran your code on 3 example(s) from your message: "
                                                       "0 of 3 gave what you expected")
-    assert len(llm.history) == 3  # intent, draft, verdict: the search costs no LLM call
+    assert len(llm.history) <= 2  # draft (and verdict): the mutations found the fix, no repair call
+
+
+def test_without_a_mutation_fix_the_model_is_asked_once_and_its_fix_is_run(settings: Settings,
+                                                                           hash_retriever: DenseRetriever) -> None:
+    from molly.sandbox import Sandbox
+
+    message = ("```python\ndef total(xs):\n    s = 0\n    for x in xs:\n        s = x\n    return s\n```\n"
+               "total([1, 2]) -> 3\ntotal([4]) -> 4\ntotal([]) -> 0")
+    fixed = "```python\ndef total(xs):\n    s = 0\n    for x in xs:\n        s = s + x\n    return s\n```"
+    llm = ScriptedChatModel().enqueue([fixed, "Line 4 replaces the sum.", "NONE"])
+    answer = Tutor(settings, llm, hash_retriever, sandbox=Sandbox()).ask(message)
+    assert len(llm.history) == 3 and "`total([1, 2])` returns 2; expected 3" in str(llm.history[0][1].content)
+    checks = {c.name: c for c in answer.checks}
+    assert checks["fix_verified"].passed and "line 4" in checks["fix_verified"].detail

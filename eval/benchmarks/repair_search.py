@@ -6,7 +6,11 @@ For each item: the expectations the rules read from the learner's message, one s
 operator: items, coverage (a verified fix found), precision (of those, share passing all the
 tests), bug located (the fix changes a line in ``bug_lines``), candidates tried, seconds.
 
-Usage: ``.venv/bin/python eval/benchmarks/repair_search.py [eval/datasets/refactory_dev.jsonl] [--out FILE]``
+With ``--llm``, an item the mutations leave without a verified fix gets the tutor's one repair call
+(``molly.repair.ask``, the configured model) and its candidate is run like any other, as in a turn.
+
+Usage: ``.venv/bin/python eval/benchmarks/repair_search.py [eval/datasets/refactory_dev.jsonl] [--split tune]
+[--limit N] [--llm] [--out FILE]``
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from molly.repair.expectations import Expectation, learner_code, read_expectations
-from molly.repair.facts import verified
+from molly.repair.facts import debug, verified
 from molly.repair.search import repair, repair_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,20 +46,36 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("dataset", nargs="?", type=Path, default=ROOT / "eval/datasets/refactory_dev.jsonl")
     ap.add_argument("--out", type=Path, default=ROOT / "eval/benchmarks/results/repair_search.json")
+    ap.add_argument("--split", default=None, help="only items of this split")
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--llm", action="store_true", help="add the tutor's repair call where mutations find no fix")
     args = ap.parse_args()
     items = [json.loads(line) for line in args.dataset.read_text().splitlines() if line.strip()]
+    items = [i for i in items if args.split is None or i.get("split") == args.split]
+    items = items[: args.limit] if args.limit else items
     sandbox = repair_sandbox()
+    ask = None
+    if args.llm:
+        from molly.config import Settings
+        from molly.llm import UsageCounter, build_chat_model
+        from molly.repair.ask import llm_candidate
+
+        llm = build_chat_model(Settings())
+
+        def ask(report: Any) -> Any:
+            return llm_candidate(llm, report, UsageCounter())
     rows = []
     for item in items:
         code = learner_code(item["question"]) or item["code"]
         exps = read_expectations(item["question"], code)
         t = time.perf_counter()
-        report = repair(code, exps, sandbox)
+        facts = debug(item["question"], sandbox, ask) if exps else None
+        report = facts.report if facts is not None else repair(code, exps, sandbox)
         wall = time.perf_counter() - t
         fix = report.fix if verified(report) else None
         rows.append({"id": item["id"], "split": item.get("split", "all"), "expectations": len(exps),
                      "failing": len(report.failing), "fix": fix.description if fix else None,
-                     "operator": operator(fix.description) if fix else None, "line": fix.line if fix else None,
+                     "operator": ("llm" if fix.origin == "llm" else operator(fix.description)) if fix else None, "line": fix.line if fix else None,
                      "correct": passes_all(sandbox, fix.source, item["tests"]) if fix else None,
                      "located": bool(fix and fix.line in item.get("bug_lines", [])),
                      "unverified_fix": report.fix.description if report.fix and not fix else None,

@@ -26,6 +26,14 @@ class EvalItem(BaseModel):
     gold_urls: list[str] = Field(default_factory=list)
     intent: IntentKind | None = None
     exclude_sources: list[str] = Field(default_factory=list)
+    # Bug datasets (see ``bugs.py``): never given to the tutor unless the question itself holds them.
+    code: str | None = None
+    tests: list[str | dict[str, str]] = Field(default_factory=list)
+    fix_code: str | None = None
+    bug_lines: list[int] = Field(default_factory=list)
+    problem: str | None = None
+    split: str | None = None
+    source: dict[str, str] | None = None
 
 
 def load_dataset(path: Path) -> tuple[list[EvalItem], str]:

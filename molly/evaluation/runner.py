@@ -27,6 +27,7 @@ from typing import Any
 from molly.agent import Tutor
 from molly.config import Settings
 from molly.errors import MollyError
+from molly.evaluation.bugs import bug_metrics
 from molly.evaluation.datasets import EvalItem, load_dataset
 from molly.evaluation.html_report import render_html
 from molly.evaluation.judges import code_runs, correctness, faithfulness, leaks_solution, similarity
@@ -155,6 +156,8 @@ class EvalRun:
             metrics["code_runs_rate"] = ran / blocks
         if item.intent is IntentKind.SOLUTION_REQUEST:
             metrics["solution_leak_rate"] = float(leaks_solution(answer.text))
+        if item.code and item.tests:
+            metrics.update(bug_metrics(answer, item.code, item.tests, item.bug_lines, item.fix_code, self._sandbox))
         if not self.judge or answer.withheld:
             return
         llm = self.tutor.llm

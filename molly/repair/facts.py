@@ -12,6 +12,9 @@ itself (``search.py``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 from molly.repair.expectations import learner_code, read_expectations
@@ -57,9 +60,14 @@ def _line_text(code: str, line: int | None) -> str:
     return lines[line - 1].strip() if line and 1 <= line <= len(lines) else ""
 
 
-def debug(message: str, sandbox: Sandbox) -> DebugFacts | None:
+Ask = Callable[[RepairReport], dict[str, Any] | None]
+"""Asks for one more candidate (the LLM's corrected program) given what the search found."""
+
+
+def debug(message: str, sandbox: Sandbox, ask: Ask | None = None) -> DebugFacts | None:
     """Run and try to repair the learner's code; None when the message has no program with
-    stated expectations (then nothing was run)."""
+    stated expectations (then nothing was run). When the mutations give no verified fix,
+    ``ask`` may supply one candidate, which is run against every expectation in a second job."""
     code = learner_code(message)
     if code is None:
         return None
@@ -67,6 +75,13 @@ def debug(message: str, sandbox: Sandbox) -> DebugFacts | None:
     if not expectations:
         return None
     report = repair(code, expectations, sandbox)
+    if ask is not None and not verified(report) and report.failing and not report.stopped:
+        candidate = ask(report)
+        if candidate is not None:
+            second = repair(code, expectations, sandbox, candidates=[candidate], max_candidates=1)
+            if second.fix is not None:
+                report = report.model_copy(update={"fix": second.fix, "agree": None, "plausible": 1,
+                                                   "tried": report.tried + second.tried})
     if report.stopped:
         return DebugFacts(facts=[], checks=[Check(name="learner_code_ran", passed=False, detail=(
             f"your code could not be checked: {report.stopped}"))], report=report)

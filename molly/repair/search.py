@@ -120,12 +120,23 @@ def repair(code: str, expectations: list[Expectation], sandbox: Sandbox,
                for e, r in zip(expectations, out.get("original", []), strict=False)]
     fixes = [f for f in out.get("fixes", []) if not special_cases(code, f["source"], expectations)]
     best = min(fixes, key=lambda f: changed_tokens(code, f["source"]), default=None)
-    fix = Fix(description=best["description"], source=best["source"], line=best["line"],
+    fix = Fix(description=best["description"], source=best["source"], line=best["line"] or first_changed_line(
+              code, best["source"]),
               origin=best["origin"] if best["origin"] in ("mutation", "syntax", "llm") else "given",
               diff=diff(code, best["source"]), changed_tokens=changed_tokens(code, best["source"])) if best else None
     return RepairReport(code=code, results=results, syntax_error=out.get("syntax_error"),
                         suspicious_lines=out.get("suspicious_lines", []), fix=fix, tried=out.get("tried", 0),
                         seconds=out.get("seconds", 0.0), plausible=len(out.get("fixes", [])), agree=out.get("agree"))
+
+
+def first_changed_line(before: str, after: str) -> int:
+    """The first line of ``before`` that ``after`` changes or removes (layout ignored); 1 if none."""
+    a = [" ".join(ln.split()) for ln in before.splitlines()]
+    b = [" ".join(ln.split()) for ln in after.splitlines()]
+    for tag, i1, _i2, _j1, _j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            return min(i1 + 1, max(1, len(a)))
+    return 1
 
 
 def _normalised(source: str) -> str:
