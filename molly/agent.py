@@ -43,6 +43,7 @@ OFF_TOPIC_REPLY = ("I'm Molly, a tutor for learning Python, so I can only help w
                    "questions. Is there something about Python you'd like to work through?")
 WITHHELD_REPLY = ("I couldn't check an answer against the Python documentation, so I won't guess. "
                   "The passages below look relevant; they may help, and you can ask me about them.")
+ECHO_WINDOW = 6  # words in a row shared with the guidance that make a line an echo of it
 DRAFT_REFRESH_S = 0.5  # how often the draft being written is re-shown
 
 
@@ -234,10 +235,13 @@ class Tutor:
             early_checks = [*early_checks, Check(name="python_version", passed=True, detail=(
                 f"you use Python {version[0]}.{version[1]}; the docs are 3.11's: " + "; ".join(notes)))]
         guidance = guidance_for(intent, passages, version, notes, profile)
+        hints_only = intent.kind is IntentKind.SOLUTION_REQUEST or (
+            profile is not None and profile.solution_policy == "hints_only")
+        hidden_fix = None
         if debugged is not None:
-            hints_only = intent.kind is IntentKind.SOLUTION_REQUEST or (
-                profile is not None and profile.solution_policy == "hints_only")
             guidance = f"{guidance} {debugged.guidance(hints_only)}".strip()
+            if hints_only and debugged.report.fix is not None:
+                hidden_fix = (debugged.report.code, debugged.report.fix.source)
         messages = draft_messages(q, passages, guidance, history)
         draft, shown_at = "", time.perf_counter()
         for draft in stream_llm(self.llm, messages, counter):
@@ -253,8 +257,17 @@ class Tutor:
         yield Stage("checking", False, s - t0)
         checked = reflect(self.llm, messages, draft, passages, counter, embedder=self.embedder,
                           rules=self.settings.claim_rules, question=q, kind=intent.kind, profile=profile,
-                          sandbox=self.sandbox)
+                          sandbox=self.sandbox, hidden_fix=hidden_fix)
         text, checks, withheld = (WITHHELD_REPLY if checked.withheld else checked.text), checked.checks, checked.withheld
+        if debugged is not None and (summary := debugged.summary(hints_only)):
+            # The facts are shown from the run itself, so prose lines repeating the turn's guidance
+            # (the 1.5B model echoed "Facts from running the learner's code:" and the facts, once
+            # reworded wrongly) go; then the facts lead, even when the prose is withheld.
+            text, echoed = redact(text, guidance, "", window=ECHO_WINDOW) if not withheld else (text, 0)
+            if echoed:
+                checks = [*checks, Check(name="echo_removed", passed=True,
+                                         detail=f"removed {echoed} line(s) repeating my instructions")]
+            text = f"{summary}\n\n{text}"
         yield stage("reflect", s)
         yield finish(text, passages, checks, withheld, checked.claims)
 

@@ -385,7 +385,9 @@ def test_a_pasted_buggy_function_is_run_repaired_and_the_draft_told_the_facts(se
                                                                                policy: str) -> None:
     from molly.sandbox import Sandbox
 
-    llm = ScriptedChatModel().enqueue(["Look at line 3: the loop stops one short.", "NONE"])
+    draft = ("Look at line 3: the loop stops one short.\n\n```python\ndef total(n):\n    s = 0\n"
+             "    for i in range(1, n + 1):  # fixed\n        s += i\n    return s\n```")
+    llm = ScriptedChatModel().enqueue([draft, "NONE"])
     retriever = Fixed(hash_retriever.retrieve(["loop over a range"]))  # any passages; the course adds none
     answer = Tutor(settings, llm, retriever, courses=OneCourse(policy), sandbox=Sandbox()).ask(BUGGY, course="cs1")
     draft_prompt = str(llm.history[0][1].content)
@@ -398,6 +400,12 @@ def test_a_pasted_buggy_function_is_run_repaired_and_the_draft_told_the_facts(se
     assert checks["learner_code_ran"].detail.endswith("ran your code on 3 example(s) from your message: "
                                                       "0 of 3 gave what you expected")
     assert len(llm.history) <= 2  # draft (and verdict): the mutations found the fix, no repair call
+    assert ("range(1, n + 1)" in answer.text) is (policy == "worked_examples")  # the leak rule holds
+    assert ("fix_not_shown" in checks) is (policy == "hints_only")
+    # The facts come first, written from the run, not by the model.
+    assert answer.text.startswith("**What running your code showed**")
+    assert "- `total(4)` gave `6`; expected `10`" in answer.text and "line 3, `for i in range(1, n):`" in answer.text
+    assert ("Look at where the loop, slice or index stops or starts" in answer.text) is (policy == "hints_only")
 
 
 def test_without_a_mutation_fix_the_model_is_asked_once_and_its_fix_is_run(settings: Settings,

@@ -20,7 +20,7 @@ from molly.reflect.codecheck import Fixer, check_code
 from molly.reflect.verifier import Reflection, verify_claims
 from molly.retrieval.embedder import Embedder
 from molly.sandbox import Sandbox
-from molly.schemas import CourseProfile, IntentKind, Passage
+from molly.schemas import Check, CourseProfile, IntentKind, Passage
 
 MAX_LLM_CALLS = 3  # per turn: intent, draft, verdict; a code revision only uses a call the turn saved
 
@@ -28,9 +28,11 @@ MAX_LLM_CALLS = 3  # per turn: intent, draft, verdict; a code revision only uses
 def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passages: list[Passage],
             counter: UsageCounter, *, embedder: Embedder | None = None, rules: bool = True, question: str = "",
             kind: IntentKind = IntentKind.CONCEPT, profile: CourseProfile | None = None,
-            sandbox: Sandbox | None = None) -> Reflection:
+            sandbox: Sandbox | None = None, hidden_fix: tuple[str, str] | None = None) -> Reflection:
     """Check ``draft`` (written in reply to ``messages``) before it is shown: see the module doc.
-    ``kind`` and ``profile`` choose the steering; without ``sandbox`` no code is run."""
+    ``kind`` and ``profile`` choose the steering; without ``sandbox`` no code is run.
+    ``hidden_fix`` (the learner's code, its verified fix) is given under hints only: a block
+    showing the fix is removed."""
     checked = verify_claims(llm, messages, draft, passages, counter, embedder, rules, question)
     if checked.withheld:
         return checked
@@ -40,6 +42,11 @@ def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passage
         # the 1.5B model writing a recognised request's solution (solution_requests_dev).
         text, course_checks = steering.apply(text, profile or steering.NO_COURSE, kind)
         checks += course_checks
+    if hidden_fix is not None:
+        text, removed = steering.without_fix(text, *hidden_fix)
+        checks.append(Check(name="fix_not_shown", passed=True, detail=(
+            f"hints only: {removed} block(s) showing the corrected code removed" if removed
+            else "hints only: the answer does not show the corrected code")))
     if sandbox is not None:
         text, ran = check_code(text, sandbox, code_fixer(llm, messages, draft, counter), passages)
         checks += ran

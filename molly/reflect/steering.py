@@ -109,3 +109,35 @@ def apply(text: str, profile: CourseProfile, intent: IntentKind) -> tuple[str, l
         checks.append(Check(name="solution_policy", passed=True,
                             detail="removed complete code" if leaked else profile.solution_policy.replace("_", " ")))
     return text, checks
+
+
+LEAK_SHARE = 0.8  # a block holding this share of the fixed program's lines shows the fix (the issue's rule)
+
+
+def without_fix(text: str, original: str, fixed: str) -> tuple[str, int]:
+    """Under hints only: the answer with every Python block that shows the verified fix replaced
+    by a note. A block shows the fix when it holds a line the fix changed and at least
+    ``LEAK_SHARE`` of the fixed program's lines (spaces ignored); the learner's own code, quoted
+    back unchanged, is not the fix."""
+    def squeeze(code: str) -> list[str]:
+        try:  # one layout for both sides (quotes, brackets, spacing), comments dropped
+            code = ast.unparse(ast.parse(code))
+        except SyntaxError:
+            pass
+        return ["".join(ln.split("#")[0].split()) for ln in code.splitlines() if "".join(ln.split("#")[0].split())]
+
+    fix_lines, before = squeeze(fixed), set(squeeze(original))
+    changed = [ln for ln in fix_lines if ln not in before]
+    removed = 0
+
+    def block(m: re.Match[str]) -> str:
+        nonlocal removed
+        if m.group(1).strip().lower() not in ("", "python", "py", "python3", "pycon"):
+            return m.group(0)
+        shown = set(squeeze(m.group(2)))
+        if changed and any(ln in shown for ln in changed) and sum(ln in shown for ln in fix_lines) >= LEAK_SHARE * len(fix_lines):
+            removed += 1
+            return "*(The corrected code was removed: this course gives hints, so you can make the change yourself.)*"
+        return m.group(0)
+
+    return _FENCE.sub(block, text), removed

@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from molly.repair.expectations import learner_code, read_expectations
-from molly.repair.search import RepairReport, repair
-from molly.sandbox import Sandbox
+from molly.repair.search import PER_CALL_S, RepairReport, repair
+from molly.sandbox import PYTHON_VERSION, Sandbox
 from molly.schemas import Check
 
 
@@ -32,6 +32,43 @@ class DebugFacts(BaseModel):
     checks: list[Check]
     report: RepairReport
     line: int | None = None  # the learner's line the facts point at
+
+    def summary(self, hints_only: bool) -> str:
+        """The facts as the learner sees them, above the explanation: what running the code
+        showed, and the line (with the fix itself unless ``hints_only``). Written from the
+        report, not by the model, so what was verified is stated exactly."""
+        report, code = self.report, self.report.code
+        if report.stopped or not (report.results or report.syntax_error):
+            return ""
+        out = [f"**What running your code showed** (Python {PYTHON_VERSION}, on the examples in your message):"]
+        if report.syntax_error:
+            se = report.syntax_error
+            out.append(f"- it does not start: `SyntaxError` on line {se['line']}: {se['message']} "
+                       f"(`{str(se['text']).strip()}`)")
+        for r in report.results:
+            e = r.expectation
+            if r.status == "pass":
+                out.append(f"- `{e.call}` gave `{r.actual}`, as expected")
+            elif r.status == "error":
+                out.append(f"- `{e.call}` raised `{r.error}`" + (f" on line {r.line}" if r.line else ""))
+            elif r.status == "timeout":
+                out.append(f"- `{e.call}` never finished (stopped after {PER_CALL_S:g} s)")
+            else:
+                out.append(f"- `{e.call}` gave `{r.actual}`; expected `{e.expected}`")
+        fix = report.fix if verified(report) else None
+        n = len(report.results)
+        if fix is not None:
+            where = f"line {fix.line}, `{_line_text(code, fix.line)}`"
+            if hints_only:
+                out.append(f"\n**Where the bug is:** {where}. Look at {idea(fix.description)}: a change on that "
+                           f"line makes all {n} examples pass (Molly ran them).")
+            else:
+                out.append(f"\n**The fix, checked on all {n} examples:** {where} ({fix.description}).\n\n"
+                           f"```diff\n{fix.diff}\n```")
+        elif self.line:
+            out.append(f"\n**Where to look first:** line {self.line}, `{_line_text(code, self.line)}`: it ran in "
+                       "the failing example(s). Molly could not confirm a fix, so it will not guess one.")
+        return "\n".join(out)
 
     def guidance(self, hints_only: bool) -> str:
         """The facts as the draft's guidance; ``hints_only``: point at the line, never show the fix."""
@@ -46,13 +83,33 @@ class DebugFacts(BaseModel):
         else:
             tail = [f"The change:\n```diff\n{fix.diff}\n```\nExplain why the old line is wrong, then show the "
                     "changed line(s)."]
-        return "Facts from running the learner's code (state them, do not contradict them): " + " ".join(
-            [*self.facts, *tail])
+        return ("Facts from running the learner's code, already shown to them above your answer: " + " ".join(
+            [*self.facts, *tail]) + " Do not repeat the facts and never contradict them: explain the idea behind "
+            "them in two or three sentences, citing the docs where they help.")
 
 
 def verified(report: RepairReport) -> bool:
     """A fix that meets every expectation, with no rival candidate behaving differently nearby."""
     return report.fix is not None and report.agree is not False
+
+
+# What to look at, by the kind of change that fixed it; general wording, so a hint gives the idea
+# without the corrected code.
+_IDEAS = (("return` moved", "where the `return` is: inside the loop it ends the function on the first pass"),
+          ("return ", "what the function gives back"), ("print(", "whether the function returns its result or only "
+                                                                   "prints it"),
+          ("tuple swap", "the two assignments: the second reads the value the first just replaced"),
+          ("comparison", "the comparison"), ("operator", "the arithmetic"), ("initial value", "the starting value"),
+          (" + 1`", "where the loop, slice or index stops or starts"), (" - 1`", "where the loop, slice or index stops "
+                                                                                  "or starts"),
+          ("constant", "the number used there"), ("variable", "which variable that line uses"),
+          ("dict.fromkeys", "whether the order is kept"), ("truth value", "how emptiness is tested"),
+          ("statement", "where that statement is"), ("(...)` ->", "the method called there"))
+
+
+def idea(description: str) -> str:
+    """What a hint should point at, for a fix described as ``description``."""
+    return next((text for key, text in _IDEAS if key in description), "that line")
 
 
 def _line_text(code: str, line: int | None) -> str:
