@@ -1,0 +1,13 @@
+import json, sys, time
+from molly.config import Settings
+from molly.factory import build_tutor
+items = [json.loads(l) for l in open(sys.argv[1])]
+tutor = build_tutor(Settings())
+tutor.warm_up()
+with open(sys.argv[2], "w") as out:
+    for it in items:
+        t = time.time()
+        a = tutor.ask(it["question"])
+        out.write(json.dumps({"id": it["id"], "answer": a.text, "checks": [f"{'✓' if c.passed else '✗'} {c.name}: {c.detail}" for c in a.checks],
+                              "seconds": round(time.time() - t, 1), "llm_calls": a.llm_calls}) + "\n")
+        out.flush()
