@@ -1,7 +1,16 @@
-import json, sys, time
+"""Answers of the tutor (embedded defaults, no course) to each question of a JSONL file, for grading by reading.
+
+Usage: ``.venv/bin/python eval/grades/debugging/run_answers.py IN.jsonl OUT.jsonl``
+"""
+
+import json
+import sys
+import time
+
 from molly.config import Settings
 from molly.factory import build_tutor
-items = [json.loads(l) for l in open(sys.argv[1])]
+
+items = [json.loads(line) for line in open(sys.argv[1])]
 tutor = build_tutor(Settings())
 tutor.warm_up()
 with open(sys.argv[2], "w") as out:
