@@ -199,7 +199,7 @@ def _statement_ops(tree: ast.Module) -> Iterator[tuple[ast.AST, int, str, Callab
             if isinstance(stmt, (ast.For, ast.While)) and i + 1 < len(body):
                 yield owner, body[i + 1].lineno, "statement moved into the loop", _into_loop(field, i)
             if isinstance(owner, (ast.For, ast.While)) and field == "body" and i == len(body) - 1 and i > 0:
-                yield owner, line, "statement moved out of the loop", _out_of_loop(owner)
+                yield owner, line, "statement moved out of the loop", _out_of_loop
             if len(body) > 1 and not isinstance(stmt, (ast.FunctionDef, ast.Return)):
                 yield owner, line, "statement removed", _at(field, i, lambda s: None)
         if isinstance(owner, ast.FunctionDef) and field == "body" and not any(
@@ -291,17 +291,16 @@ def _into_loop(field: str, i: int) -> Callable[[ast.AST, ast.Module], bool]:
     return change
 
 
-def _out_of_loop(loop: ast.AST) -> Callable[[ast.AST, ast.Module], bool]:
-    def change(owner: ast.AST, tree: ast.Module) -> bool:
-        assert isinstance(owner, (ast.For, ast.While))
-        holder = _parents(tree).get(id(owner))
-        for name in ("body", "orelse"):
-            stmts = getattr(holder, name, None)
-            if isinstance(stmts, list) and owner in stmts:
-                stmts.insert(stmts.index(owner) + 1, owner.body.pop())
-                return True
-        return False
-    return change
+def _out_of_loop(owner: ast.AST, tree: ast.Module) -> bool:
+    """The loop's last statement moved to just after the loop."""
+    assert isinstance(owner, (ast.For, ast.While))
+    holder = _parents(tree).get(id(owner))
+    for name in ("body", "orelse"):
+        stmts = getattr(holder, name, None)
+        if isinstance(stmts, list) and owner in stmts:
+            stmts.insert(stmts.index(owner) + 1, owner.body.pop())
+            return True
+    return False
 
 
 def _is_swap(a: ast.stmt, b: ast.stmt) -> bool:

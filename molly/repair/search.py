@@ -17,6 +17,7 @@ import io
 import json
 import tokenize
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -99,10 +100,8 @@ def job(code: str, expectations: list[Expectation], candidates: list[dict[str, A
 
 def repair_sandbox(base: Sandbox | None = None) -> Sandbox:
     """A sandbox sized for one search: the wall clock is the turn's hard bound."""
-    hide = tuple(base.hidden) if base is not None else ()
-    from pathlib import Path
-
-    return Sandbox(cpu_s=12, wall_s=12.0, memory_mb=512, output_bytes=1 << 20, hide=tuple(Path(h) for h in hide))
+    hide = tuple(Path(h) for h in base.hidden) if base is not None else ()
+    return Sandbox(cpu_s=12, wall_s=12.0, memory_mb=512, output_bytes=1 << 20, hide=hide)
 
 
 def repair(code: str, expectations: list[Expectation], sandbox: Sandbox,
