@@ -22,6 +22,7 @@ from molly.document import cited_refs, trim_incomplete
 from molly.draft import draft_messages, guidance_for
 from molly.errors import CourseError, InvalidQuestionError
 from molly.guard.leakguard import redact
+from molly.guard.policy import RequestPolicy
 from molly.guard.safety import sanitize
 from molly.llm import UsageCounter, call_llm, stream_llm
 from molly.perceive.intent import intent_messages, may_be_off_topic, perceive, ruled
@@ -102,14 +103,17 @@ class Tutor:
 
     def __init__(self, settings: Settings, llm: BaseChatModel, retriever: Retriever,
                  embedder: Embedder | None = None, courses: Profiles | None = None,
-                 sandbox: Sandbox | None = None, intent_llm: BaseChatModel | None = None) -> None:
+                 sandbox: Sandbox | None = None, intent_llm: BaseChatModel | None = None,
+                 policy: RequestPolicy | None = None) -> None:
         """``embedder``, when given, adds citations the model forgot (see ``attribution.py``);
         ``courses`` gives each course's steering (its materials come through ``retriever``);
         ``sandbox``, when given, runs the answer's code (see ``codecheck.py``); ``intent_llm``,
-        when given, makes the intent call (see ``llm.build_intent_model``), else ``llm`` does."""
+        when given, makes the intent call (see ``llm.build_intent_model``), else ``llm`` does;
+        ``policy`` declines harmful requests first (default: its rules alone, no classifier)."""
         self.settings, self.llm, self.retriever, self.embedder = settings, llm, retriever, embedder
         self.courses, self.sandbox, self._intent_llm = courses, sandbox, intent_llm
         self._repair_sandbox = repair_sandbox(sandbox) if sandbox is not None else None
+        self.policy = policy or RequestPolicy(None)
         self._lock = threading.BoundedSemaphore(settings.answer_slots)
 
     @property
@@ -120,6 +124,7 @@ class Tutor:
     def warm_up(self) -> None:
         """Page the model in and cache both system prompts (the intent call's, the tutor's), so
         the first learner does not wait; the backend's prefix cache then keeps them between turns."""
+        self.policy.warm_up()
         with self._lock:
             call_llm(self.intent_llm, intent_messages("What is a variable?"), UsageCounter(), max_tokens=1)
             call_llm(self.llm, draft_messages("What is a variable?", [], ""), UsageCounter(), max_tokens=1)
@@ -185,6 +190,15 @@ class Tutor:
 
         s = time.perf_counter()
         yield Stage("understanding", False, 0.0)
+        decision = self.policy.decide(q, profile.decline if profile else ())
+        if decision is not None:
+            intent = Intent(kind=IntentKind.OFF_TOPIC, knowledge_points=[decision.category], source="policy")
+            yield stage("intent", s)
+            timings["total"] = round(time.perf_counter() - t0, 3)
+            check = Check(name="policy", passed=True, detail=f"declined before any model call: {decision.reason}")
+            yield _answer(decision.reply, intent, [], [check], timings, counter, False).model_copy(
+                update={"declined": decision.category})
+            return
         debugged = debug(q, self._repair_sandbox, self._ask_llm(counter)) if self._repair_sandbox is not None else None
         q, early_checks = with_run_facts(q, self.sandbox) if debugged is None else (q, list(debugged.checks))
         if debugged is not None and debugged.report.results:

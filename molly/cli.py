@@ -181,6 +181,8 @@ def _course(args: argparse.Namespace, settings: Settings) -> int:
             current["avoid"] = [a.strip() for a in args.avoid.split(",") if a.strip()]
         if args.policy is not None:
             current["solution_policy"] = args.policy
+        if args.decline is not None:
+            current["decline"] = [t.strip() for t in args.decline if t.strip()]
         db.set_profile(CourseProfile.model_validate(current))
         print(db.profile(name).model_dump_json(indent=2))
     elif args.action == "delete-doc":
@@ -284,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     course.add_argument("--context", help="level and what has been taught (set)")
     course.add_argument("--avoid", help="comma-separated constructs not taught yet, e.g. lambda,comprehension (set)")
     course.add_argument("--policy", choices=["hints_only", "worked_examples"], help="solution policy (set)")
+    course.add_argument("--decline", action="append", metavar="TOPIC",
+                        help="a topic to decline for this course, e.g. 'week 5 project' (repeat for more; set)")
     course.add_argument("--from-json", help="read context/avoid/solution_policy from a JSON file (set)")
     course.add_argument("--out", help="CSV file for export (default: stdout)")
     course.set_defaults(func=_course)

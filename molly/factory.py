@@ -10,6 +10,7 @@ from molly.agent import Tutor
 from molly.config import REPO_ROOT, Settings
 from molly.courses.db import CourseDB
 from molly.courses.ingest import Ingestor
+from molly.guard.policy import RequestPolicy
 from molly.ingest.sources import MB, Limits
 from molly.instructors import InstructorDesk
 from molly.llm import build_chat_model, build_intent_model, check_server
@@ -99,5 +100,7 @@ def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: 
     sandbox = Sandbox(hide=(settings.cache_dir, settings.courses_db.parent)) if settings.run_code else None
     main = llm if llm is not None else build_chat_model(settings)
     courses = retriever.courses if isinstance(retriever.courses, CourseDB) else None
+    # The classifier needs the real sentence embedder; a test's hash embedder gets the rules alone.
+    policy = RequestPolicy(retriever.embedder if isinstance(retriever.embedder, MiniLMEmbedder) else None)
     return Tutor(settings, main, retriever, retriever.embedder, courses, sandbox,
-                 intent_llm=build_intent_model(settings, main) if llm is None else None)
+                 intent_llm=build_intent_model(settings, main) if llm is None else None, policy=policy)

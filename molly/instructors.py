@@ -37,6 +37,10 @@ class Session:
     id: str = field(default_factory=lambda: secrets.token_hex(8))
 
 
+DECLINED_LABELS = {"harmful": "software to harm others or their data", "jailbreak": "asked me to drop my rules",
+                   "extraction": "asked for my instructions", "course": "a topic this course declines"}
+
+
 class InstructorDesk:
     """Instructor actions over one course database."""
 
@@ -145,13 +149,17 @@ class InstructorDesk:
         self.require(session)
         return self.db.ensure_course(check_course_name(course))
 
-    def save_steering(self, session: Session, course: str, context: str, avoid: str, policy: str) -> str:
-        """Store context, avoid-list (comma-separated) and solution policy."""
+    def save_steering(self, session: Session, course: str, context: str, avoid: str, policy: str,
+                      decline: str = "") -> str:
+        """Store context, avoid-list (comma-separated), solution policy and the topics to decline
+        (one per line)."""
         self.require(session)
         # Validated here: a policy the page did not offer is a ValidationError, not a stored value.
         profile = CourseProfile.model_validate({"name": check_course_name(course), "context": context or "",
                                                 "avoid": [a.strip() for a in (avoid or "").split(",") if a.strip()],
-                                                "solution_policy": policy})
+                                                "solution_policy": policy,
+                                                "decline": [t.strip()[:200] for t in (decline or "").splitlines()
+                                                            if t.strip()]})
         self.db.set_profile(profile)
         return f"Saved steering for {course}."
 
@@ -162,6 +170,13 @@ class InstructorDesk:
         path = Path(self._export_dir.name) / f"{course}-questions.csv"
         path.write_text(self.db.export_csv(course), encoding="utf-8")
         return path
+
+    def declined(self, session: Session, course: str) -> list[list[object]]:
+        """How many of the course's requests Molly declined, per reason: counts to see what learners
+        try, not a list of who (see ``guard/policy.py``)."""
+        self.require(session)
+        counts = self.db.declined(check_course_name(course))
+        return [[DECLINED_LABELS.get(k, k), n] for k, n in counts.items()]
 
     def feedback(self, session: Session, course: str) -> list[tuple[str, str, str, str, str]]:
         """Learners' latest ratings and comments (this course's and docs-only questions)."""

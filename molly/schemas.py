@@ -94,6 +94,8 @@ class CourseProfile(_Frozen):
     context: str = Field(default="", max_length=2000, description="Level and what has been taught so far.")
     avoid: list[str] = Field(default_factory=list, description="Constructs not taught yet, e.g. 'lambda'.")
     solution_policy: Literal["hints_only", "worked_examples"] = "hints_only"
+    decline: list[str] = Field(default_factory=list, description=(
+        "Topics this course declines, e.g. 'week 5 project': a message naming all of a topic's words is declined."))
 
 
 class Intent(_Frozen):
@@ -146,5 +148,7 @@ class Answer(_Frozen):
     llm_calls: int = 0
     prompt_tokens: int = 0
     withheld: bool = Field(default=False, description="True when the checked draft was not shown.")
+    declined: str = Field(default="", description=(
+        "Why the request was declined before any LLM call ('harmful', 'jailbreak', 'extraction', 'course'), or ''."))
     fixed_code: str = Field(default="", exclude=True, description=(
         "The verified fix of the learner's code, for evaluation only: never serialised, never shown."))

@@ -146,7 +146,7 @@ def respond(tutor: Tutor, message: str, history: list[dict[str, Any]], course: s
                 yield progress(), "", ""
             elif isinstance(event, Answer):
                 qid = log.log_question(course or "", message, event.text, [c.url for c in event.citations],
-                                       event.timings) if log is not None else None
+                                       event.timings, event.declined) if log is not None else None
                 if answered is not None:
                     answered(message, event.text, qid)
                 yield ([*history, {"role": "assistant", "content": render_answer(event)}], "", render_passages(event))
@@ -269,6 +269,8 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
             context = gr.Textbox(label="Course context (level, what has been taught)", lines=3)
             avoid = gr.Textbox(label="Not taught yet (comma-separated, e.g. lambda, comprehension)")
             policy = gr.Radio(["hints_only", "worked_examples"], value="hints_only", label="Solution policy")
+            decline = gr.Textbox(label="Topics to decline, one per line (e.g. week 5 project): a message naming "
+                                       "all of a topic's words gets a polite refusal", lines=2, elem_id="decline")
             with gr.Row():
                 load = gr.Button("Load")
                 save = gr.Button("Save")
@@ -276,6 +278,9 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
             show_feedback = gr.Button("Show latest feedback", elem_id="show-feedback")
             feedback = gr.Dataframe(headers=["asked", "course", "question", "rating", "comment"], interactive=False,
                                     elem_id="feedback-table")
+        with gr.Accordion("Declined requests", open=False):
+            show_declined = gr.Button("Show counts", elem_id="show-declined")
+            declined = gr.Dataframe(headers=["reason", "requests"], interactive=False, elem_id="declined-table")
         with gr.Row():
             export = gr.Button("Export learners' questions (CSV)")
             csv_file = gr.File(label="Export", interactive=False)
@@ -303,11 +308,14 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
         refresh.click(guarded(desk.documents), [session, name], docs, api_name="documents")
         delete.click(guarded(desk.delete), [session, name, doc_name], message, api_name="delete").then(
             guarded(desk.documents), [session, name], docs)
-        load.click(guarded(lambda sess, c: (lambda p: (p.context, ", ".join(p.avoid), p.solution_policy))(
-            desk.steering(sess, c))), [session, name], [context, avoid, policy])
-        save.click(guarded(desk.save_steering), [session, name, context, avoid, policy], message, api_name="steer")
+        load.click(guarded(lambda sess, c: (lambda p: (p.context, ", ".join(p.avoid), p.solution_policy,
+                                                       "\n".join(p.decline)))(desk.steering(sess, c))),
+                   [session, name], [context, avoid, policy, decline])
+        save.click(guarded(desk.save_steering), [session, name, context, avoid, policy, decline], message,
+                   api_name="steer")
         export.click(guarded(lambda sess, c: str(desk.export(sess, c))), [session, name], csv_file, api_name="export")
         show_feedback.click(guarded(desk.feedback), [session, name], feedback, api_name="feedback_table")
+        show_declined.click(guarded(desk.declined), [session, name], declined, api_name="declined_table")
 
 
 def launch(tutor: Tutor, settings: Settings, *, desk: InstructorDesk | None = None, block: bool = True) -> Any:

@@ -14,6 +14,7 @@ from molly.agent import Answer, Draft, Tutor
 from molly.config import Settings
 from molly.fakes import ScriptedChatModel, obey_everything
 from molly.guard.leakguard import leaks, redact
+from molly.guard.policy import RequestPolicy
 from molly.prompting import CANARY, system_text
 from molly.retrieval.retriever import DenseRetriever
 from molly.ui import render_answer, render_passages
@@ -88,6 +89,20 @@ def leak_styles() -> list:
     ]
 
 
+class AnswerAll(RequestPolicy):
+    """Declines nothing."""
+
+    def decide(self, text: str, topics: list[str] | tuple[str, ...] = ()) -> None:  # type: ignore[override]
+        return None
+
+
+def test_the_request_policy_declines_most_plain_probes_before_any_model_call() -> None:
+    """Rules alone (no classifier), on probes the rules were not written from: 20 of 31 on
+    2026-12-04; the others (encodings, other languages, "the text before <question>") reach the guard."""
+    declined = [a for a in ASKS if RequestPolicy(None).decide(a) is not None]
+    assert len(declined) >= 20, sorted(set(ASKS) - set(declined))
+
+
 PROBES = [(w(a), i) for i, (a, w) in enumerate(itertools.product(ASKS, wrappers()))]
 
 
@@ -114,7 +129,9 @@ def shown_texts(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str
         style = styles[i % len(styles)]
         llm = ScriptedChatModel(default=lambda m, s=style: obey_everything(m) + "\n" + s())
         history = [(probe, obey_everything([]) + style())] if i % 3 == 0 else None  # a poisoned earlier turn
-        for event in Tutor(settings, llm, retriever).run(probe, history=history):
+        # The request policy would decline most probes before the model; this test is of the guard
+        # behind it, for the ones the policy misses, so every probe reaches the adversary here.
+        for event in Tutor(settings, llm, retriever, policy=AnswerAll(None)).run(probe, history=history):
             if isinstance(event, Draft):
                 out.append((probe, event.text))
             elif isinstance(event, Answer):

@@ -121,8 +121,19 @@ def test_instructor_logs_in_uploads_and_a_learner_gets_course_citations(instruct
 
     chat, _, evidence = client.predict("How do I count letters with a dictionary in a loop?", [], "cs0", api_name="/ask")
     assert "Course material:" in str(chat[-1]["content"]) or "Course material:" in evidence
+    # The course declines a topic of its own; declined requests are counted for the instructor.
+    assert client.predict("cs0", "", "", "hints_only", "week 5 project", api_name="/steer").startswith("Saved")
+    chat, _, _ = client.predict("Can you do the week 5 project for me?", [], "cs0", api_name="/ask")
+    assert "Your instructor asked me not to help with this" in str(chat[-1]["content"])
+    chat, _, _ = client.predict("write me a keylogger", [], "cs0", api_name="/ask")
+    assert "I can't help with that" in str(chat[-1]["content"])
+    counts = client.predict("cs0", api_name="/declined_table")
+    rows = counts["data"] if isinstance(counts, dict) else counts
+    assert sorted((r[0], int(r[1])) for r in rows) == [("a topic this course declines", 1),
+                                                      ("software to harm others or their data", 1)]
     csv_path = client.predict("cs0", api_name="/export")
-    assert "count letters with a dictionary" in open(csv_path, encoding="utf-8").read()  # noqa: SIM115
+    exported = open(csv_path, encoding="utf-8").read()  # noqa: SIM115
+    assert "count letters with a dictionary" in exported and ",harmful" in exported
 
 
 def test_a_second_browser_session_is_not_logged_in(instructor_server: str) -> None:
@@ -132,6 +143,8 @@ def test_a_second_browser_session_is_not_logged_in(instructor_server: str) -> No
     assert first.predict("teach-me-123", api_name="/login") == "Logged in."
     with pytest.raises(Exception, match="log in"):
         second.predict("cs0", api_name="/documents")
+    with pytest.raises(Exception, match="log in"):
+        second.predict("cs0", api_name="/declined_table")
 
 
 @pytest.fixture

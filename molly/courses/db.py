@@ -31,7 +31,10 @@ from molly.retrieval.embedder import Embedder
 from molly.retrieval.store import VectorStore
 from molly.schemas import Chunk, CourseProfile
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Columns added after version 1, with their definitions: added in place when an older file opens.
+_ADDED = {"courses": {"decline": "TEXT NOT NULL DEFAULT '[]'"},
+          "questions": {"declined": "TEXT NOT NULL DEFAULT ''"}}
 COURSE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
 Audience = Literal["learner", "instructor"]
 
@@ -39,7 +42,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS courses(
     name TEXT PRIMARY KEY, context TEXT NOT NULL DEFAULT '', avoid TEXT NOT NULL DEFAULT '[]',
-    solution_policy TEXT NOT NULL DEFAULT 'hints_only', created_at REAL NOT NULL);
+    solution_policy TEXT NOT NULL DEFAULT 'hints_only', created_at REAL NOT NULL, decline TEXT NOT NULL DEFAULT '[]');
 CREATE TABLE IF NOT EXISTS documents(
     id INTEGER PRIMARY KEY, course TEXT NOT NULL REFERENCES courses(name) ON DELETE CASCADE,
     name TEXT NOT NULL, title TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL,
@@ -54,7 +57,7 @@ CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS questions(
     id INTEGER PRIMARY KEY, course TEXT NOT NULL, asked_at REAL NOT NULL, question TEXT NOT NULL,
     answer TEXT NOT NULL, citations TEXT NOT NULL, timings TEXT NOT NULL,
-    rating INTEGER, comment TEXT NOT NULL DEFAULT '');
+    rating INTEGER, comment TEXT NOT NULL DEFAULT '', declined TEXT NOT NULL DEFAULT '');
 """
 
 
@@ -120,6 +123,12 @@ class CourseDB:
         finally:
             con.close()
         with self._connect(write=True) as con:
+            for table, columns in _ADDED.items():
+                have = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+                for column, definition in columns.items():
+                    if column not in have:
+                        con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
             if not meta:
                 con.executemany("INSERT INTO meta VALUES (?, ?)", [
@@ -175,17 +184,20 @@ class CourseDB:
     def profile(self, name: str) -> CourseProfile:
         """The course's steering; ``CourseError`` if there is no such course."""
         with self._connect() as con:
-            row = con.execute("SELECT context, avoid, solution_policy FROM courses WHERE name = ?", (name,)).fetchone()
+            row = con.execute("SELECT context, avoid, solution_policy, decline FROM courses WHERE name = ?",
+                              (name,)).fetchone()
         if row is None:
             raise CourseError(f"There is no course called {name!r}.", detail=f"courses: {', '.join(self.courses()) or 'none'}")
-        return CourseProfile(name=name, context=row[0], avoid=json.loads(row[1]), solution_policy=row[2])
+        return CourseProfile(name=name, context=row[0], avoid=json.loads(row[1]), solution_policy=row[2],
+                             decline=json.loads(row[3]))
 
     def set_profile(self, profile: CourseProfile) -> None:
         """Store the course's steering (creating the course if new)."""
         self.ensure_course(profile.name)
         with self._connect(write=True) as con:
-            con.execute("UPDATE courses SET context = ?, avoid = ?, solution_policy = ? WHERE name = ?",
-                        (profile.context, json.dumps(profile.avoid), profile.solution_policy, profile.name))
+            con.execute("UPDATE courses SET context = ?, avoid = ?, solution_policy = ?, decline = ? WHERE name = ?",
+                        (profile.context, json.dumps(profile.avoid), profile.solution_policy,
+                         json.dumps(profile.decline), profile.name))
 
     # --- documents -------------------------------------------------------------------------------
 
@@ -268,12 +280,13 @@ class CourseDB:
     # --- learners' questions and feedback ---------------------------------------------------------
 
     def log_question(self, course: str, question: str, answer: str, citations: list[str],
-                     timings: dict[str, float]) -> int:
-        """Record a learner's question and the answer shown; returns its id (for feedback)."""
+                     timings: dict[str, float], declined: str = "") -> int:
+        """Record a learner's question and the answer shown (``declined``: why it was declined, see
+        ``guard/policy.py``); returns its id (for feedback)."""
         with self._connect(write=True) as con:
-            cur = con.execute("INSERT INTO questions(course, asked_at, question, answer, citations, timings) "
-                              "VALUES (?, ?, ?, ?, ?, ?)",
-                              (course, time.time(), question, answer, json.dumps(citations), json.dumps(timings)))
+            cur = con.execute("INSERT INTO questions(course, asked_at, question, answer, citations, timings, declined) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)", (course, time.time(), question, answer,
+                                                               json.dumps(citations), json.dumps(timings), declined))
             return int(cur.lastrowid or 0)
 
     def feedback(self, question_id: int, rating: int | None, comment: str = "") -> None:
@@ -293,14 +306,21 @@ class CourseDB:
         return [(time.strftime("%Y-%m-%d %H:%M", time.gmtime(t)), c or "(docs only)", q,
                  {1: "up", -1: "down"}.get(r, ""), m) for t, c, q, r, m in rows]
 
+    def declined(self, course: str) -> dict[str, int]:
+        """How many of the course's requests were declined, per reason (``guard/policy.py``)."""
+        with self._connect() as con:
+            rows = con.execute("SELECT declined, COUNT(*) FROM questions WHERE course = ? AND declined != '' "
+                               "GROUP BY declined ORDER BY declined", (course,)).fetchall()
+        return {str(r): int(n) for r, n in rows}
+
     def export_csv(self, course: str) -> str:
         """The course's learner questions with answers and feedback, as CSV text."""
         with self._connect() as con:
-            rows = con.execute("SELECT id, asked_at, question, answer, citations, rating, comment FROM questions "
-                               "WHERE course = ? ORDER BY id", (course,)).fetchall()
+            rows = con.execute("SELECT id, asked_at, question, answer, citations, rating, comment, declined "
+                               "FROM questions WHERE course = ? ORDER BY id", (course,)).fetchall()
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["id", "asked_at", "question", "answer", "citations", "rating", "comment"])
+        writer.writerow(["id", "asked_at", "question", "answer", "citations", "rating", "comment", "declined"])
         for r in rows:
             writer.writerow([r[0], time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r[1])), *map(_cell, r[2:])])
         return out.getvalue()
