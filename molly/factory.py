@@ -101,6 +101,7 @@ def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: 
     main = llm if llm is not None else build_chat_model(settings)
     courses = retriever.courses if isinstance(retriever.courses, CourseDB) else None
     # The classifier needs the real sentence embedder; a test's hash embedder gets the rules alone.
-    policy = RequestPolicy(retriever.embedder if isinstance(retriever.embedder, MiniLMEmbedder) else None)
+    policy = RequestPolicy(retriever.embedder if isinstance(retriever.embedder, MiniLMEmbedder) else None,
+                           cache_dir=settings.cache_dir)
     return Tutor(settings, main, retriever, retriever.embedder, courses, sandbox,
                  intent_llm=build_intent_model(settings, main) if llm is None else None, policy=policy)

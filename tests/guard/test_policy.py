@@ -90,3 +90,26 @@ def test_the_shipped_examples_are_labelled_and_sourced() -> None:
     assert {r["label"] for r in rows} == {"harmful", "jailbreak", "extraction", "ordinary"}
     assert all(r["text"].strip() and r["source"].strip() for r in rows)
     assert len({r["id"] for r in rows}) == len(rows)
+
+
+def test_the_examples_vectors_are_cached_and_a_damaged_cache_is_rebuilt(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from molly.retrieval.embedder import HashEmbedder
+
+    class Counting(HashEmbedder):
+        calls = 0
+
+        def embed(self, texts, progress=None):  # type: ignore[no-untyped-def]
+            Counting.calls += 1
+            return super().embed(texts, progress)
+
+    first = RequestPolicy(Counting(), cache_dir=tmp_path)
+    first.warm_up()
+    assert Counting.calls == 1 and len(list(tmp_path.glob("policy-vectors-*.npy"))) == 1
+    second = RequestPolicy(Counting(), cache_dir=tmp_path)
+    second.warm_up()
+    assert Counting.calls == 1  # from the cache
+    assert second.scores("hello") == first.scores("hello")
+    before = Counting.calls
+    next(tmp_path.glob("policy-vectors-*.npy")).write_bytes(b"not numpy")
+    RequestPolicy(Counting(), cache_dir=tmp_path).warm_up()
+    assert Counting.calls == before + 1  # rebuilt, not crashed
