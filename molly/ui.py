@@ -19,6 +19,7 @@ from molly.errors import MollyError
 from molly.guard.safety import sanitize
 from molly.instructors import InstructorDesk, Session
 from molly.learners import LearnerAccounts, RateLimiter
+from molly.reflect.badge import badge
 from molly.schemas import Answer, Citation
 
 logger = logging.getLogger(__name__)
@@ -37,24 +38,9 @@ def _source(c: Citation) -> str:
     return f"{c.id}. Course material: {_md_escape(c.title)}"
 
 
-def badge(answer: Answer) -> str:
-    """One line saying what was checked: the sentences against the passages, the code by running it."""
-    by = {c.name: c for c in answer.checks}
-    code = [c for c in answer.checks if c.name.startswith("code_ran")]
-    if answer.withheld:
-        return "⚠ **Not checked** — I could not support an answer from the documentation."
-    said = []
-    if "claims_supported" in by:
-        said.append("sentences checked against the docs" if by["claims_supported"].passed
-                    else "no docs passage to check the sentences against" if not answer.passages
-                    else "sentences could not all be checked")
-    if code:
-        ok = sum(c.passed for c in code)
-        said.append(f"code ran on Python 3.11 ({ok}/{len(code)} block{'s' * (len(code) > 1)})")
-    if not said:
-        return ""
-    good = all(c.passed for c in answer.checks)
-    return f"{'✓ **Checked**' if good else '⚠ **Partly checked**'} — " + " · ".join(said)
+# Check names said as what they did: "claims supported" read as a promise about meaning, and the
+# check compares words (or asks the model); see reflect/badge.py.
+CHECK_LABELS = {"claims_supported": "sentences compared with the docs"}
 
 
 def render_answer(answer: Answer) -> str:
@@ -65,7 +51,8 @@ def render_answer(answer: Answer) -> str:
         parts.append("**Sources**\n" + "\n".join(_source(c) for c in answer.citations))
     passed = sum(c.passed for c in answer.checks)
     parts.append(f"<sub>Checks: {passed}/{len(answer.checks)} passed · "
-                 + " · ".join(f"{'✓' if c.passed else '✗'} {c.name.replace('_', ' ')}" for c in answer.checks)
+                 + " · ".join(f"{'✓' if c.passed else '✗'} {CHECK_LABELS.get(c.name, c.name.replace('_', ' '))}"
+                              for c in answer.checks)
                  + f" · {answer.timings.get('total', 0):.1f} s</sub>")
     return "\n\n".join(parts)
 

@@ -127,7 +127,7 @@ def test_a_python_question_with_nothing_near_it_is_answered_but_marked_unchecked
     answer = Tutor(settings, llm, NothingNear()).ask("What is cali in my code?")
     assert answer.llm_calls == 2 and not answer.withheld and answer.passages == []  # no verdict call
     assert not next(c for c in answer.checks if c.name == "claims_supported").passed
-    assert "no docs passage to check the sentences against" in render_answer(answer)
+    assert "2 sentences not checked: no docs passage matched" in render_answer(answer)
 
 
 def test_a_follow_up_is_never_off_topic_by_rule(settings: Settings) -> None:

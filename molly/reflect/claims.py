@@ -161,7 +161,7 @@ def verdicts(claims: list[str], findings: list[Finding], unsupported: tuple[int,
         elif finding.problem:
             out.append(Claim(text=sentence, cites=cites, verdict="unsupported", reason=finding.problem))
         elif finding.supported:
-            out.append(Claim(text=sentence, cites=cites, verdict="supported", reason=finding.supported))
+            out.append(Claim(text=sentence, cites=cites, verdict="supported", reason=finding.supported, by="words"))
         elif unsupported is not None and i in unsupported:
             out.append(Claim(text=sentence, cites=cites, verdict="unsupported",
                              reason="the check found no support for it in the passages"))
@@ -173,7 +173,7 @@ def verdicts(claims: list[str], findings: list[Finding], unsupported: tuple[int,
                 a, b = finding.recite
                 reason = f"cited [{a}], but its words are from [{b}]: re-cited"
                 cites = [b]
-            out.append(Claim(text=sentence, cites=cites, verdict="supported", reason=reason))
+            out.append(Claim(text=sentence, cites=cites, verdict="supported", reason=reason, by="model"))
     return out
 
 

@@ -157,6 +157,10 @@ def _with_definition(code: str, name: str, module: str, definitions: dict[str, s
     return new + "\n" if code.endswith("\n") else new
 
 
+# Check details the badge reads (``reflect/badge.py``).
+NOTHING_TO_RUN = "nothing to run: the block holds only comments or placeholders"
+OUTPUT_MATCHES = "its output comments match what it printed"
+OUTPUT_CORRECTED = "corrected its output comments to what it printed"
 Fixer = Callable[[str, str], "str | None"]  # (code, real error) -> corrected code, or None
 
 
@@ -178,6 +182,9 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
         if "input(" in source:
             checks.append(Check(name=f"code_ran_{n}", passed=True, detail="not run: it reads input()"))
             continue
+        if not has_statements(source):
+            checks.append(Check(name=f"code_ran_{n}", passed=True, detail=NOTHING_TO_RUN))
+            continue
         result, samples = run_with_samples(sandbox, source)
         error = result.error
         kind = error.split(":", 1)[0].strip() if error else ""
@@ -185,13 +192,14 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
             f", with a sample {', '.join(samples)} standing in for the learner's file" if samples else "")
         if result.ok:
             # What it printed from a sample file says nothing about the comments' output.
-            fixed = code if samples else _fix_output_comments(code, result.stdout)
+            fixed, compared = (code, 0) if samples else _fix_output_comments(code, result.stdout)
             if fixed != code:
                 text = text.replace(block, block.replace(code, fixed), 1)
                 checks.append(Check(name=f"code_ran_{n}", passed=True,
-                                    detail=f"ran on {where}; corrected its output comments to what it printed"))
+                                    detail=f"ran on {where}; {OUTPUT_CORRECTED}"))
             else:
-                checks.append(Check(name=f"code_ran_{n}", passed=True, detail=f"ran on {where}"))
+                checks.append(Check(name=f"code_ran_{n}", passed=True, detail=f"ran on {where}" + (
+                    f"; {OUTPUT_MATCHES} ({compared})" if compared else "")))
         elif needs_context(error):
             checks.append(Check(name=f"code_ran_{n}", passed=True,
                                 detail=f"not run to the end on {where}: a fragment ({error})"))
@@ -269,7 +277,7 @@ def _recipe_used(code: str, error: str, sandbox: Sandbox,
     new = _with_definition(code, *missing, found[0], imported)
     if new is None or not (result := sandbox.run(new)).ok:
         return None
-    return _fix_output_comments(new, result.stdout), *missing, found[1]
+    return _fix_output_comments(new, result.stdout)[0], *missing, found[1]
 
 
 def _revised(code: str, error: str, sandbox: Sandbox, fix: Fixer) -> str | None:
@@ -284,7 +292,7 @@ def _revised(code: str, error: str, sandbox: Sandbox, fix: Fixer) -> str | None:
     result, samples = run_with_samples(sandbox, new)
     if not result.ok:
         return None
-    new = new.rstrip("\n") if samples else _fix_output_comments(new.rstrip("\n"), result.stdout)
+    new = new.rstrip("\n") if samples else _fix_output_comments(new.rstrip("\n"), result.stdout)[0]
     return new + "\n" if code.endswith("\n") else new  # the closing fence stays on its own line
 
 
@@ -314,19 +322,31 @@ def _sample(path: str) -> str:
     return SAMPLE_CONTENT.get(path[path.rfind("."):].lower() if "." in path else "", SAMPLE_TEXT)
 
 
-def _fix_output_comments(code: str, stdout: str) -> str:
+def _fix_output_comments(code: str, stdout: str) -> tuple[str, int]:
     """Correct ``print(...)  # value`` comments when there is exactly one output line per
-    commented top-level print, in order; otherwise leave the code as it is."""
+    commented top-level print, in order; otherwise leave the code as it is. Also returns how many
+    comments were compared with the real output (0: none could be)."""
     lines = code.split("\n")
     commented = [i for i, line in enumerate(lines) if _PRINT_COMMENT.match(line)]
     prints = [i for i, line in enumerate(lines) if line.startswith("print(")]
     out = stdout.rstrip("\n").split("\n") if stdout.strip() else []
     if not commented or commented != prints or len(out) != len(prints) or any(line[:1] in " \t" and "print(" in line
                                                                                 for line in lines):
-        return code
+        return code, 0
     for i, real in zip(commented, out, strict=True):
         m = _PRINT_COMMENT.match(lines[i])
         assert m is not None
         if m.group(3).strip() != real.strip():
             lines[i] = f"{m.group(1)}{m.group(2)}{real.strip()}"
-    return "\n".join(lines)
+    return "\n".join(lines), len(commented)
+
+
+def has_statements(source: str) -> bool:
+    """False for a block that does nothing when run: only comments, ``pass``, ``...`` or a bare
+    string (running it checks nothing, so it must not count as an example that ran)."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return True  # the syntax check reports it
+    return any(not (isinstance(node, ast.Pass) or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)))
+               for node in body)

@@ -4,6 +4,7 @@ limit; then keyboard use and phone width. Screenshots: ``test-artifacts/e2e/``."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from molly.agent import Tutor
@@ -39,7 +40,7 @@ def test_a_learners_session(new_page: Any, class_app: tuple[str, Tutor]) -> None
     expect(chat).to_contain_text("Searching the Python docs", timeout=TIMEOUT_MS)
     expect(chat).to_contain_text("Unchecked draft", timeout=TIMEOUT_MS)
     page.screenshot(path=ARTIFACTS / "02-stages-and-unchecked-draft.png")
-    expect(chat).to_contain_text("Checked", timeout=TIMEOUT_MS)
+    expect(chat).to_contain_text(re.compile(r"✓ Checked|What I checked"), timeout=TIMEOUT_MS)
     expect(chat).to_contain_text("Sources", timeout=TIMEOUT_MS)
     expect(chat).not_to_contain_text("Unchecked draft")
     page.screenshot(path=ARTIFACTS / "03-checked-answer.png")
