@@ -250,7 +250,7 @@ class Tutor:
                 f"you use Python {version[0]}.{version[1]}; the docs are 3.11's: " + "; ".join(notes)))]
         guidance = guidance_for(intent, passages, version, notes, profile)
         hints_only = intent.kind is IntentKind.SOLUTION_REQUEST or (
-            profile is not None and profile.solution_policy == "hints_only")
+            profile.solution_policy if profile is not None else self.settings.solution_policy) == "hints_only"
         hidden_fix = None
         if debugged is not None:
             guidance = f"{guidance} {debugged.guidance(hints_only)}".strip()

@@ -112,11 +112,13 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     unknown = [c for c in configs if c not in (*CONFIGS, BASIC, RETRIEVAL, INTENT)]
     if unknown:
         raise MollyError(f"Unknown configuration(s) {unknown}; choose from {', '.join((*CONFIGS, BASIC))}.")
+    if args.hints_only:
+        settings = settings.model_copy(update={"solution_policy": "hints_only"})
     retriever = build_retriever(settings, progress=progress_bar("Building the docs index"))
     runner = EvalRun(settings, retriever, lambda: build_tutor(settings, retriever=retriever),
                      load_aliases(settings.kb_dir), judge=not args.no_judge)
     report = runner.run([Path(d) for d in args.datasets], configs, Path(args.out), args.limit,
-                        progress=progress_bar("Evaluating", unit="question"))
+                        progress=progress_bar("Evaluating", unit="question"), split=args.split)
     print((Path(args.out) / "report.md").read_text(encoding="utf-8"))
     misses = check_fail_under(report, bars)
     for miss in misses:
@@ -306,9 +308,12 @@ def main(argv: list[str] | None = None) -> int:
                     "repeatable; default: the first three")
     ev.add_argument("--out", required=True, help="report folder (re-running resumes it)")
     ev.add_argument("--limit", type=int, default=None, help="first N questions of each dataset")
+    ev.add_argument("--split", help="only the items whose split is this (e.g. heldout)")
     ev.add_argument("--retrieval-only", action="store_true", help="score retrieval alone, no LLM call")
     ev.add_argument("--intent-only", action="store_true",
                     help="run the intent stage alone (rules + one LLM call): intent accuracy and confusion, fast")
+    ev.add_argument("--hints-only", action="store_true",
+                    help="answer as a hints_only course would (MOLLY_SOLUTION_POLICY=hints_only), for solution_leak_rate")
     ev.add_argument("--no-judge", action="store_true",
                     help="skip the LLM-judged metrics (faithfulness, correctness): faster, fewer figures")
     ev.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE",

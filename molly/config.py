@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     traceback_lookup: bool = Field(default=True, description="Pin the docs entries a pasted traceback names "
                                    "(its exception, the functions on the failing line) before dense search.")
 
+    solution_policy: Literal["hints_only", "worked_examples"] = Field(
+        default="worked_examples", description="For questions asked without a course: 'hints_only' never shows a "
+        "learner's corrected program (a course sets its own policy; graded-work requests get hints either way).")
+
     # Course materials
     courses_db: Path = Field(default=Path.home() / ".local" / "share" / "molly" / "courses.sqlite",
                              description="SQLite file holding every course's documents, vectors and questions.")

@@ -442,3 +442,16 @@ def test_a_course_declines_its_own_topics(settings: Settings, hash_retriever: De
     t = Tutor(settings, llm, hash_retriever, courses=Course())
     answer = t.ask("Can you write the week 5 project for me?", course="cs1")
     assert answer.declined == "course" and "week 5 project" in answer.text and llm.history == []
+
+
+def test_without_a_course_the_settings_solution_policy_holds(settings: Settings,
+                                                            hash_retriever: DenseRetriever) -> None:
+    from molly.sandbox import Sandbox
+
+    draft = ("Look at line 3.\n\n```python\ndef total(n):\n    s = 0\n"
+             "    for i in range(1, n + 1):\n        s += i\n    return s\n```")
+    llm = ScriptedChatModel().enqueue([draft, "NONE"])
+    retriever = Fixed(hash_retriever.retrieve(["loop over a range"]))
+    hints = settings.model_copy(update={"solution_policy": "hints_only"})
+    answer = Tutor(hints, llm, retriever, sandbox=Sandbox()).ask(BUGGY)
+    assert "range(1, n + 1)" not in answer.text and any(c.name == "fix_not_shown" for c in answer.checks)

@@ -3,7 +3,8 @@
 ``bug_located``: the answer names a line of ``bug_lines`` ("line 3") or quotes one (else a line
 that ``fix_code`` changes). ``fix_coverage``: the turn verified a fix. ``fix_precision`` (per
 verified fix): the fix passes every one of the dataset's ``tests``, which the tutor never saw.
-``false_claim_rate`` is not computed here: it needs a reading (``GRADING.md``). Not here: running
+``solution_leak_rate`` (per verified fix): the answer shows the fixed program (``steering.without_fix``'s
+rule). ``false_claim_rate`` is not computed here: it needs a reading (``GRADING.md``). Not here: running
 the turn (``runner.py``).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from molly.reflect.steering import without_fix
 from molly.repair.expectations import Expectation
 from molly.repair.search import repair
 from molly.sandbox import Sandbox
@@ -62,4 +64,8 @@ def bug_metrics(answer: Answer, code: str, tests: list[str | dict[str, str]], bu
     if verified and answer.fixed_code and expectations:
         report = repair(answer.fixed_code, expectations, sandbox, max_candidates=0)
         metrics["fix_precision"] = float(len(report.results) == len(expectations) and not report.failing)
+    if verified and answer.fixed_code:
+        # The issue's rule: an answer holding >= 80 % of the fixed program's lines (one it changed
+        # among them) shows the fix. Meant for hints-only runs (`molly eval --hints-only`).
+        metrics["solution_leak_rate"] = float(without_fix(answer.text, code, answer.fixed_code)[1] > 0)
     return metrics

@@ -46,7 +46,7 @@ BASIC_SETTINGS = {"hybrid_retrieval": False, "traceback_lookup": False, "claim_r
 RETRIEVAL = "retrieval"
 PROMPTS = ("tutor", "intent", "draft", "reflect", "judge_faithfulness", "judge_correctness")
 # The settings that change an answer or a ranking (not threads, paths, limits of the web UI).
-SETUP_FIELDS = ("llm_backend", "model_path", "openai_base_url", "openai_model", "temperature", "max_answer_tokens",
+SETUP_FIELDS = ("solution_policy", "llm_backend", "model_path", "openai_base_url", "openai_model", "temperature", "max_answer_tokens",
                 "n_ctx", "embedder_path", "top_k", "candidate_k", "score_floor", "passage_token_budget",
                 "passage_max_tokens", "per_page", "hybrid_retrieval", "traceback_lookup", "course_boost",
                 "run_code", "claim_rules", "max_question_chars", "history_turns", "history_chars")
@@ -173,12 +173,14 @@ class EvalRun:
             metrics["correctness_similarity"] = similarity(self.retriever.embedder, answer.text, item.reference_answer)
 
     def run(self, datasets: list[Path], configs: list[str], out_dir: Path, limit: int | None = None,
-            progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-        """Run (or resume) everything and write the reports; returns report.json's content."""
+            progress: Callable[[int, int], None] | None = None, split: str | None = None) -> dict[str, Any]:
+        """Run (or resume) everything and write the reports; returns report.json's content.
+        ``split``: only the items of that split (e.g. ``heldout``), before ``limit``."""
         out_dir.mkdir(parents=True, exist_ok=True)
         log = RowLog(out_dir / "rows.jsonl", key=lambda r: (r["config"], r["dataset"], r["id"]))
         loaded = {p.stem: load_dataset(p) for p in datasets}
-        todo = [(c, name, item) for name, (items, _) in loaded.items() for item in items[:limit] for c in configs]
+        chosen = {name: [i for i in items if split is None or i.split == split] for name, (items, _) in loaded.items()}
+        todo = [(c, name, item) for name, items in chosen.items() for item in items[:limit] for c in configs]
         commit = _git_commit()  # per row: a resumed run may span commits
         setup = setup_fingerprint(self.settings, self.retriever, self.judge)
         with log:
@@ -191,6 +193,7 @@ class EvalRun:
         done = log.done
         keys = {(c, n, i.id) for c, n, i in todo}
         report = self._report([done[k] for k in sorted(keys)], configs, loaded, commit, setup)
+        report["meta"]["split"] = split or "all"
         (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         markdown = render_markdown(report)
         (out_dir / "report.md").write_text(markdown, encoding="utf-8")

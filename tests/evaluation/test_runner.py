@@ -10,7 +10,7 @@ from molly.agent import Tutor
 from molly.config import Settings
 from molly.evaluation.datasets import load_dataset
 from molly.evaluation.rowlog import RowLog
-from molly.evaluation.runner import BASIC, EvalRun, check_fail_under
+from molly.evaluation.runner import BASIC, RETRIEVAL, EvalRun, check_fail_under
 from molly.factory import build_tutor
 from molly.fakes import TutorFakeChatModel
 from molly.retrieval.retriever import DenseRetriever
@@ -183,3 +183,12 @@ def test_row_log_resumes_past_a_half_written_line(tmp_path: Path) -> None:
         log.add({"id": "b", "v": 2})
     again = RowLog(path, key=lambda r: r["id"])  # b's new line was not glued onto the cut one
     assert again.done == {"a": {"id": "a", "v": 1}, "b": {"id": "b", "v": 2}}
+
+
+def test_split_runs_only_that_splits_items(tmp_path: Path, settings: Settings, hash_retriever: DenseRetriever) -> None:
+    path = tmp_path / "b.jsonl"
+    path.write_text("\n".join(json.dumps({"id": f"q{i}", "question": "What is a list?", "split": s})
+                              for i, s in enumerate(["tune", "heldout", "heldout"])))
+    run = EvalRun(settings, hash_retriever, lambda: None, {}, judge=False)  # type: ignore[arg-type,return-value]
+    report = run.run([path], [RETRIEVAL], tmp_path / "r", split="heldout")
+    assert report["configs"][RETRIEVAL]["questions"] == 2 and report["meta"]["split"] == "heldout"
