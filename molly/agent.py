@@ -26,7 +26,7 @@ from molly.guard.policy import RequestPolicy
 from molly.guard.safety import sanitize
 from molly.llm import UsageCounter, call_llm, stream_llm
 from molly.perceive.intent import intent_messages, may_be_off_topic, perceive, ruled
-from molly.perceive.learner_code import with_run_facts
+from molly.perceive.learner_code import foreign_code, with_run_facts
 from molly.perceive.versions import stated_version, version_notes
 from molly.prompting import CANARY, strip_delimiters, system_text
 from molly.reflect.checks import deterministic_checks
@@ -199,8 +199,14 @@ class Tutor:
             yield _answer(decision.reply, intent, [], [check], timings, counter, False).model_copy(
                 update={"declined": decision.category})
             return
-        debugged = debug(q, self._repair_sandbox, self._ask_llm(counter)) if self._repair_sandbox is not None else None
-        q, early_checks = with_run_facts(q, self.sandbox) if debugged is None else (q, list(debugged.checks))
+        language = foreign_code(q)  # code Molly cannot run: said plainly, never guessed at
+        debugged = (debug(q, self._repair_sandbox, self._ask_llm(counter))
+                    if self._repair_sandbox is not None and language is None else None)
+        q, early_checks = with_run_facts(q, self.sandbox) if debugged is None and language is None else (
+            q, list(debugged.checks) if debugged is not None else [])
+        if language is not None:
+            early_checks.append(Check(name="learner_code_ran", passed=False,
+                                      detail=f"not run: your code is {language}, not Python"))
         if debugged is not None and debugged.report.results:
             # The learner's code and its examples say what is needed; the intent call's place in the
             # turn's budget goes to the repair candidate.
@@ -252,6 +258,9 @@ class Tutor:
         hints_only = intent.kind is IntentKind.SOLUTION_REQUEST or (
             profile.solution_policy if profile is not None else self.settings.solution_policy) == "hints_only"
         hidden_fix = None
+        if language is not None:
+            guidance = (f"{guidance} The learner's code is {language}, not Python, and Molly did not run it: say so "
+                        "first; if they want it in Python, show the Python way.").strip()
         if debugged is not None:
             guidance = f"{guidance} {debugged.guidance(hints_only)}".strip()
             if hints_only and debugged.report.fix is not None:
@@ -282,6 +291,8 @@ class Tutor:
                 checks = [*checks, Check(name="echo_removed", passed=True,
                                          detail=f"removed {echoed} line(s) repeating my instructions")]
             text = f"{summary}\n\n{text}"
+        if language is not None:
+            text = f"*Your code looks like {language}, not Python, so I could not run or check it.*\n\n{text}"
         yield stage("reflect", s)
         yield finish(text, passages, checks, withheld, checked.claims)
 

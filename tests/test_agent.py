@@ -455,3 +455,16 @@ def test_without_a_course_the_settings_solution_policy_holds(settings: Settings,
     hints = settings.model_copy(update={"solution_policy": "hints_only"})
     answer = Tutor(hints, llm, retriever, sandbox=Sandbox()).ask(BUGGY)
     assert "range(1, n + 1)" not in answer.text and any(c.name == "fix_not_shown" for c in answer.checks)
+
+
+def test_non_python_code_is_said_plainly_and_not_run(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    from molly.sandbox import Sandbox
+
+    message = ("Why doesn't my code work?\n```java\npublic class Main {\n  public static void main(String[] a) {\n"
+               "    int x = 1\n  }\n}\n```")
+    llm = ScriptedChatModel().enqueue([intent_json("error"), "Java needs a semicolon after `int x = 1`.", "NONE"])
+    answer = Tutor(settings, llm, hash_retriever, sandbox=Sandbox()).ask(message)
+    assert answer.text.startswith("*Your code looks like Java, not Python, so I could not run or check it.*")
+    check = next(c for c in answer.checks if c.name == "learner_code_ran")
+    assert not check.passed and check.detail == "not run: your code is Java, not Python"
+    assert "is Java, not Python, and Molly did not run it" in str(llm.history[1][1].content)

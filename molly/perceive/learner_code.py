@@ -16,6 +16,36 @@ from molly.perceive.tracebacks import exception_of
 from molly.sandbox import PYTHON_VERSION, Sandbox, needs_context
 from molly.schemas import Check
 
+# Fence labels of other programming languages learners paste (the labels GitHub's Markdown uses).
+LANGUAGES = {"java": "Java", "c": "C", "cpp": "C++", "c++": "C++", "cs": "C#", "csharp": "C#", "js": "JavaScript",
+             "javascript": "JavaScript", "ts": "TypeScript", "typescript": "TypeScript", "go": "Go", "rust": "Rust",
+             "rs": "Rust", "ruby": "Ruby", "rb": "Ruby", "php": "PHP", "kotlin": "Kotlin", "swift": "Swift",
+             "scala": "Scala", "r": "R", "matlab": "MATLAB", "lua": "Lua", "perl": "Perl", "haskell": "Haskell"}
+# Tokens that exist only in another language; looked for in an unlabelled block that is not Python.
+_FOREIGN_MARKS = [(re.compile(r"\bpublic\s+static\s+void\s+main\b|\bSystem\.out\.print"), "Java"),
+                  (re.compile(r"^\s*#include\s*<|\bprintf\s*\(\s*\""), "C"), (re.compile(r"\bstd::|\bcout\s*<<"), "C++"),
+                  (re.compile(r"\bconsole\.log\s*\(|\bfunction\s+\w+\s*\([^)]*\)\s*\{"), "JavaScript")]
+_FENCE_LABEL = re.compile(r"```([\w+#-]*)[^\n]*\n(.*?)```", re.S)
+
+
+def foreign_code(message: str) -> str | None:
+    """The language of code the learner pasted when it is not Python (a fence labelled with another
+    language, or an unlabelled block that does not parse as Python and holds a token only that
+    language has); None otherwise. Molly cannot run it, and says so rather than guess."""
+    for m in _FENCE_LABEL.finditer(message):
+        label, code = m.group(1).lower(), m.group(2)
+        if label in LANGUAGES:
+            return LANGUAGES[label]
+        if label in ("", "text", "code"):
+            try:
+                ast.parse(code)
+                continue
+            except (SyntaxError, ValueError):
+                pass
+            if found := next((name for pattern, name in _FOREIGN_MARKS if pattern.search(code)), None):
+                return found
+    return None
+
 
 @dataclass(frozen=True)
 class Reproduction:
