@@ -3,8 +3,8 @@
 ``bug_located``: the answer names a line of ``bug_lines`` ("line 3") or quotes one (else a line
 that ``fix_code`` changes). ``fix_coverage``: the turn verified a fix. ``fix_precision`` (per
 verified fix): the fix passes every one of the dataset's ``tests``, which the tutor never saw.
-``solution_leak_rate`` (per verified fix): the answer shows the fixed program (``steering.without_fix``'s
-rule). ``false_claim_rate`` is not computed here: it needs a reading (``GRADING.md``). Not here: running
+``solution_leak_rate`` (per verified fix): the answer shows the fixed program (``shows_fix``);
+``fix_line_shown``: it shows a changed line (under hints only, a hint that gives the change away). ``false_claim_rate`` is not computed here: it needs a reading (``GRADING.md``). Not here: running
 the turn (``runner.py``).
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import re
 
-from molly.reflect.steering import without_fix
 from molly.repair.expectations import Expectation
 from molly.repair.search import repair
 from molly.sandbox import Sandbox
@@ -65,7 +64,23 @@ def bug_metrics(answer: Answer, code: str, tests: list[str | dict[str, str]], bu
         report = repair(answer.fixed_code, expectations, sandbox, max_candidates=0)
         metrics["fix_precision"] = float(len(report.results) == len(expectations) and not report.failing)
     if verified and answer.fixed_code:
-        # The issue's rule: an answer holding >= 80 % of the fixed program's lines (one it changed
-        # among them) shows the fix. Meant for hints-only runs (`molly eval --hints-only`).
-        metrics["solution_leak_rate"] = float(without_fix(answer.text, code, answer.fixed_code)[1] > 0)
+        leak, line = shows_fix(answer.text, code, answer.fixed_code)
+        metrics["solution_leak_rate"], metrics["fix_line_shown"] = float(leak), float(line)
     return metrics
+
+
+def _squeezed_lines(source: str) -> list[str]:
+    return [q for ln in source.splitlines() if (q := "".join(ln.split("#")[0].split()))]
+
+
+def shows_fix(answer_text: str, code: str, fixed: str) -> tuple[bool, bool]:
+    """(leak, line): whether the answer holds >= 80 % of the fixed program's lines with a changed
+    one among them (the issue's rule), and whether it holds any changed line at all. Looked for
+    anywhere in the text (prose, inline code, any block), spaces and comments ignored: written
+    apart from the guard (``steering.without_fix``, per Python block), so that the measure of a
+    hints-only run can fail where the guard does not look."""
+    fixed_lines, before = _squeezed_lines(fixed), set(_squeezed_lines(code))
+    changed = [ln for ln in fixed_lines if ln not in before]
+    hay = "".join(answer_text.split())
+    line = any(ln in hay for ln in changed)
+    return line and sum(ln in hay for ln in fixed_lines) >= 0.8 * len(fixed_lines), line

@@ -26,7 +26,8 @@ def test_coverage_and_precision_come_from_the_verified_fix_against_the_hidden_te
                    fixed_code=CODE.replace("range(1, n)", "range(1, n + 1)"))
     sandbox = Sandbox()
     assert bug_metrics(right, CODE, TESTS, [3], None, sandbox) == {"bug_located": 1.0, "fix_coverage": 1.0,
-                                                                   "fix_precision": 1.0, "solution_leak_rate": 0.0}
+                                                                   "fix_precision": 1.0, "solution_leak_rate": 0.0,
+                                                                   "fix_line_shown": 0.0}
     overfit = right.model_copy(update={"fixed_code": CODE.replace("return s", "return s + 3")})
     assert bug_metrics(overfit, CODE, TESTS, [3], None, sandbox)["fix_precision"] == 0.0
     unverified = Answer(text="I could not confirm a fix.", intent=intent)
@@ -42,3 +43,6 @@ def test_an_answer_showing_the_fixed_program_is_a_solution_leak() -> None:
     assert bug_metrics(shows, CODE, TESTS, [3], None, Sandbox())["solution_leak_rate"] == 1.0
     own = shows.model_copy(update={"text": f"Your code:\n```python\n{CODE}```\nLook at line 3."})
     assert bug_metrics(own, CODE, TESTS, [3], None, Sandbox())["solution_leak_rate"] == 0.0  # their own code back
+    prose = own.model_copy(update={"text": "Make line 3 `for i in range(1, n + 1):` and it works."})
+    metrics = bug_metrics(prose, CODE, TESTS, [3], None, Sandbox())
+    assert metrics["fix_line_shown"] == 1.0 and metrics["solution_leak_rate"] == 0.0  # one line, not the program
