@@ -120,7 +120,7 @@ def embedded_chat(path: Path, n_ctx: int, n_threads: int | None, temperature: fl
     return chat
 
 
-GRAMMAR_TOP_K = 128  # candidates the JSON grammar checks per token (of ~152k); see grammar_checks_top_k
+GRAMMAR_TOP_K = 128  # 46bf0a4: grammar ~750 -> ~65 ms per intent call; same output under greedy (full-vocab fallback)
 
 
 def grammar_checks_top_k(client: Any, k: int = GRAMMAR_TOP_K) -> None:

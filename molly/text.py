@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+# A hand list; not measured against a maintained one (docs/heuristics-audit.md).
 STOPWORDS = frozenset("a an the of to in on for and or is are be by with as it its this that which if at from "
                       "can will may than then into also any all".split())
 """Words that carry no content of their own: a claim or passage is compared by its other words."""

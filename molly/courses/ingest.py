@@ -22,6 +22,7 @@ from molly.ingest.formats import Parsed, ParseError
 from molly.ingest.sources import Item, Limits, collect
 from molly.ingest.worker import ParseWorker
 
+# Course chunk size; not measured (docs chunks: ingest/chunking.MAX_CHARS = 1200).
 CHUNK_CHARS = 1000
 Progress = Callable[[int, int, str], None]  # (files done, files total, current file name)
 

@@ -28,6 +28,7 @@ from molly.retrieval.embedder import Embedder
 from molly.sandbox import Sandbox
 from molly.schemas import Passage
 
+# The same floor as reflect/attribution.MIN_WORDS; not measured.
 MIN_CLAIM_WORDS = 5
 REFERENCE_CHARS = 1500  # long FAQ references are cut: on a CPU every prompt token costs judge time
 LEAK_LINES = 8  # a block this long (code lines) hands over a whole program

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+# Not measured; MiniLM reads at most 256 word pieces, so a long code chunk may be cut when embedded.
 MAX_CHARS = 1200
 
 

@@ -18,6 +18,7 @@ from molly.document import cited_refs, has_citation, python_blocks, segments
 from molly.retrieval.embedder import Embedder
 from molly.schemas import Passage
 
+# Shorter sentences are lead-ins and asides; not measured.
 MIN_WORDS = 5
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w.]*")

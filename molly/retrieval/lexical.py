@@ -21,6 +21,7 @@ RRF_K = 10  # Cormack et al. (2009) use 60; 10 won on CoNaLa train (eval/benchma
 # first, still let in pickle's TextReader example (0.433 vs 0.679), which the model then showed as
 # the way to read a file. 0.2 drops it and changes 3 of 238 dev questions' top 4, no gold page lost.
 KEYWORD_GAP = 0.2
+# Not measured: hybrid_tune.py never varies it (docs/heuristics-audit.md).
 TITLE_REPEAT = 3
 
 
@@ -48,7 +49,7 @@ class LexicalIndex:
         self.chunks = list(chunks)
         self._bm25 = bm25s.BM25()
         if self.chunks:
-            # The title three times: titles hold the API names a learner types (tuned on CoNaLa train).
+            # The title repeated: titles hold the API names a learner types (the count is not measured).
             self._bm25.index(_tokens([f"{c.title}\n" * TITLE_REPEAT + c.text for c in self.chunks]), show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:
