@@ -263,8 +263,9 @@ class Tutor:
                         "first; if they want it in Python, show the Python way.").strip()
         if debugged is not None:
             guidance = f"{guidance} {debugged.guidance(hints_only)}".strip()
-            if hints_only and debugged.report.fix is not None:
-                hidden_fix = (debugged.report.code, debugged.report.fix.source)
+            if hints_only:  # the verified fix, or with none, any rewrite of the learner's functions
+                fix = debugged.report.fix
+                hidden_fix = (debugged.report.code, fix.source if fix is not None and verified(debugged.report) else "")
         messages = draft_messages(q, passages, guidance, history)
         draft, shown_at = "", time.perf_counter()
         for draft in stream_llm(self.llm, messages, counter):

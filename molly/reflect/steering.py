@@ -111,6 +111,10 @@ def apply(text: str, profile: CourseProfile, intent: IntentKind) -> tuple[str, l
     return text, checks
 
 
+def _defined(code: str) -> set[str]:
+    return set(re.findall(r"^\s*def\s+(\w+)\s*\(", code, re.M))
+
+
 LEAK_SHARE = 0.8  # the issue's own rule (>= 80 % of the fixed program's lines), not a tuned figure
 
 
@@ -118,7 +122,9 @@ def without_fix(text: str, original: str, fixed: str) -> tuple[str, int]:
     """Under hints only: the answer with every Python block that shows the verified fix replaced
     by a note. A block shows the fix when it holds a line the fix changed and at least
     ``LEAK_SHARE`` of the fixed program's lines (spaces ignored); the learner's own code, quoted
-    back unchanged, is not the fix."""
+    back unchanged, is not the fix. With no verified fix (``fixed`` empty) the model's own
+    corrected version is still a corrected program: a block that redefines one of the learner's
+    functions and differs from it goes too (a held-out hints-only answer showed one)."""
     def squeeze(code: str) -> list[str]:
         try:  # one layout for both sides (quotes, brackets, spacing), comments dropped
             code = ast.unparse(ast.parse(code))
@@ -128,6 +134,7 @@ def without_fix(text: str, original: str, fixed: str) -> tuple[str, int]:
 
     fix_lines, before = squeeze(fixed), set(squeeze(original))
     changed = [ln for ln in fix_lines if ln not in before]
+    names = _defined(original)
     removed = 0
 
     def block(m: re.Match[str]) -> str:
@@ -135,7 +142,8 @@ def without_fix(text: str, original: str, fixed: str) -> tuple[str, int]:
         if m.group(1).strip().lower() not in ("", "python", "py", "python3", "pycon"):
             return m.group(0)
         shown = set(squeeze(m.group(2)))
-        if changed and any(ln in shown for ln in changed) and sum(ln in shown for ln in fix_lines) >= LEAK_SHARE * len(fix_lines):
+        rewrite = not fixed and bool(names & _defined(m.group(2))) and shown != before
+        if rewrite or changed and any(ln in shown for ln in changed) and sum(ln in shown for ln in fix_lines) >= LEAK_SHARE * len(fix_lines):
             removed += 1
             return "*(The corrected code was removed: this course gives hints, so you can make the change yourself.)*"
         return m.group(0)

@@ -39,3 +39,15 @@ def test_hints_only_removes_full_solutions_to_graded_work() -> None:
     assert {c.name for c in checks} == {"course_steering", "solution_policy"}
     worked = PROFILE.model_copy(update={"avoid": [], "solution_policy": "worked_examples"})
     assert apply(answer, worked, IntentKind.SOLUTION_REQUEST)[0] == answer
+
+
+def test_with_no_verified_fix_a_rewrite_of_the_learners_function_is_still_removed() -> None:
+    from molly.reflect.steering import without_fix
+
+    mine = "def search(x, seq):\n    count==0\n    while count < len(seq):\n        count += 1\n    return count\n"
+    rewrite = mine.replace("count==0", "count = 0")
+    text = (f"Your code:\n```python\n{mine}```\nTry this:\n```python\n{rewrite}```\n"
+            "An example of a while loop:\n```python\ni = 0\nwhile i < 3:\n    i += 1\n```")
+    out, removed = without_fix(text, mine, "")
+    assert removed == 1 and "count = 0" not in out
+    assert mine in out and "while i < 3" in out  # their own code back, and an unrelated example, stay
