@@ -84,7 +84,7 @@ def main() -> None:
 
     policy = RequestPolicy(embedder, **floor)
     policy.warm_up()
-    held = ROOT / "eval/datasets/requests_heldout2.jsonl"
+    held = ROOT / "eval/datasets/requests_heldout3.jsonl"
     if args.heldout:
         items = load(held)
         report["heldout"] = rates(items, [policy.category(i["text"]) for i in items])

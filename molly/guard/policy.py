@@ -38,9 +38,10 @@ LABELS = ("harmful", "jailbreak", "extraction", "ordinary")
 # world; sources on every line (eval/datasets/make_policy_background.py writes the second file).
 EXAMPLES = (Path(__file__).with_name("requests.jsonl"), Path(__file__).with_name("ordinary.jsonl"))
 
-# Decline when the classifier puts less than this on "ordinary". 5-fold CV on the 420 shipped
-# requests (rules + classifier): harmful 0.981, jailbreak 0.981, extraction 0.941 declined, ordinary
-# 0.010; 0 of 1,934 real ordinary questions declined (eval/benchmarks/request_policy.py).
+# Decline when the classifier puts less than this on "ordinary". 5-fold CV on the 662 shipped
+# requests (rules + classifier): harmful 0.976, jailbreak 0.940, extraction 0.987 declined, ordinary
+# 0.006; 1 of 1,934 real ordinary questions declined (eval/benchmarks/request_policy.py). Held-out
+# figures (never tuned on) are in eval/README.md.
 ORDINARY_FLOOR = 0.05
 
 _YOU = r"(?:you|your|u|ur|molly|assistant|ai|bot|model|chatbot)"
@@ -50,7 +51,7 @@ _JAILBREAK = re.compile(
     r"|stay in character|always says? yes|(?:decode|decrypt|reverse|translate|read) (?:this|the following)\b[^.?!\n]{0,40}\b"
     r"(?:and|then) (?:follow|do|execute|obey|carry out)"
     r"|no[- ]filter mode|opposite mode|evil (?:twin|mode|version|confidant))\b"
-    r"|\b(?:ignore|disregard|forget|override|bypass|drop|disable|turn off|switch off)\s+(?:all\s+|any\s+|the\s+|of\s+)?"
+    r"|\b(?:ignore|disregard|forget|override|bypass|drop|disable|turn off|switch off)\s+(?:all\s+|any\s+|the\s+|of\s+)?(?:\w+\s+)?"
     rf"(?:{_YOU}\s+|previous\s+|prior\s+|earlier\s+|above\s+|original\s+|safety\s+|content\s+)*"
     r"(?:instructions?|rules|restrictions|filters?|guidelines|guardrails|limitations|polic(?:y|ies)|programming|training)\b"
     rf"|\b(?:{_YOU}\s+(?:are|r|'re)\s+(?:now\s+)?|act\s+as\s+|pretend\s+(?:to\s+be|you(?:'re|\s+are))\s+|roleplay\s+as\s+"
@@ -64,7 +65,12 @@ _JAILBREAK = re.compile(
     r"|\bnever refuses?\b|\bwithout (?:any )?(?:warnings? (?:or|and) )?refusals?\b|\bso the filters? (?:don'?t|do not|won'?t|can'?t)\b"
     r"|\b(?:be|as|you are|you're|play) (?:my )?(?:late |dead )?(?:grand ?ma|grandmother|grand ?pa|grandfather|granny)\b"
     r"|\b(?:grand ?ma|grandmother|grand ?pa|grandfather|granny)\b[^.?!\n]{0,40}\bused to (?:tell|read|say|explain)\b"
-    rf"|\b{_YOU} (?:are|'re|r) not molly\b|\bnot molly anymore\b|\b(?:rebellious|evil|unfiltered|uncensored) (?:sister|brother|twin|version|mode|ai)\b")
+    rf"|\b{_YOU} (?:are|'re|r) not molly\b|\bnever (?:follows?|obeys?) (?:the |any |your )?(?:\w+ )?(?:rules|guidelines|instructions)\b"
+    r"|\b(?:unchained|unleashed|unfiltered mode|no limits mode)\b"
+    r"|\bas your (?:developer|creator|admin\w*|owner|programmer|maker)\b|\bi(?:'m| am) your (?:developer|creator|admin\w*|owner|maker)\b"
+    r"|\bi(?:'m| am) the (?:developer|creator|admin\w*|owner|maker) of (?:this (?:bot|tutor|ai|chat\w*|platform)|you|molly)\b"
+    r"|\b(?:simulate|act as|pretend to be|be)\s+(?:a |an )?(?:linux |unix |bash |python )?(?:terminal|shell|console|interpreter)\b"
+    r"[^\n]{0,150}\b(?:reply only|only reply|respond only|nothing else|only (?:with )?the (?:terminal )?output)\b|\bnot molly anymore\b|\b(?:rebellious|evil|unfiltered|uncensored) (?:sister|brother|twin|version|mode|ai)\b")
 _EXTRACTION = re.compile(
     rf"(?i)\b(?:{_YOU})\s*(?:'s\s+)?(?:system|initial|original|hidden|secret|internal|first|developer|full|exact|real)?\s*"
     r"(?:system prompt|prompt|instructions|rules|guidelines|configuration|config|directives|context window|system message)\b"
@@ -75,13 +81,15 @@ _EXTRACTION = re.compile(
     r"|\b(?:text|words|everything|what)\s+(?:comes\s+|came\s+|is\s+|was\s+)?(?:before|above)\s+['\"]?(?:user|human|my message|"
     r"this message|the conversation)\b|\b(?:every|all|the)\s+(?:rules?|instructions)\s+(?:that\s+)?you\s+(?:follow|obey|"
     r"were given|have been given|got)\b"
-    r"|\b(?:instructions|rules|prompt|guidelines)\b[^.?!\n]{0,20}\b(?:you were|you've been|you have been|they) "
+    r"|\b(?:print|show|dump|output|display)\s+(?:the\s+|your\s+|full\s+|whole\s+)*context\b"
+    r"|\b(?:instructions?|rules?|prompt|guidelines)\b[^.?!\n]{0,20}\b(?:you were|you've been|you have been|they) "
     r"(?:given|told)\b|\b(?:told|given|instructed)\b[^.?!\n]{0,10}\bbefore (?:this|our|the) (?:conversation|chat)\b")
 # Asking about *the learner's own* prompt or rules ("how do I show a prompt with input()") is
 # ordinary; these words after "your" mean the tutor only when no Python object is named.
 _EXTRACTION_VERB = re.compile(
     r"(?i)\b(?:print|show|tell|reveal|repeat|output|dump|quote|translate|summari[sz]e|write|list|spell|encode|recite"
-    r"|read|give|share|display|leak|what(?:'s| are| were| is)?|say|explain|describe|copy|paste|send|put|returns?|echo)\b")
+    r"|read|give|share|display|leak|what(?:'s| are| were| is)?|say|explain|describe|copy|paste|send|put|returns?|echo"
+    r"|rewrite|turn|convert|format|make)\b")
 _ARTEFACT = re.compile(
     r"(?i)\b(?:write|make|create|build|code|program|develop|design|give me|send me|show me how to (?:make|write|build|code))"
     r"\s+(?:me\s+)?(?:a|an|some|my own|the|one|simple|basic|small|python|working|real)?\s*(?:\w+\s+)?"
@@ -95,19 +103,21 @@ _PERSON = (r"(?:girl ?friend|boy ?friend|gf|bf|wife|husband|partner|ex|roommate|
            r"cousin|mom|mum|dad|parents?|friends?|classmates?|teachers?|professor|boss|co-?workers?|colleagues?|"
            r"neighbou?rs?|crush|school|employer|company|victims?|target|guy|girl|kid)")
 _OWNER = (rf"(?:(?:someone|somebody|anyone|anybody|everyone|whoever|people|other people|others|strangers?|a {_PERSON}"
-          rf"|(?:my|our|the|a|this) {_PERSON})(?:'s|s'|’s|s)?|(?:someone|somebody) else'?s|his|her|their|other people'?s|"
+          rf"|(?:my|our|the|a|this) (?:(?:little|big|older|younger|best|own|new|old) )?{_PERSON})(?:'s|s'|’s|s)?|(?:someone|somebody) else'?s|his|her|their|other people'?s|"
           r"(?:an?|the) (?:account|pc|computer|phone|laptop) (?:that|which) (?:isn'?t|is not|i don'?t own))")
 _THING = (r"(?:pcs?|computers?|laptops?|phones?|accounts?|passwords?|pins?|logins?|e-?mails?|gmail|inbox|instagram|insta|"
           r"snapchat|whatsapp|discord|steam|twitter|facebook|tiktok|webcam|camera|screens?|location|gps|files?|"
           r"documents|drive|usb(?: stick)?|messages?|chats?|dms|texts|cookies?|tokens?|keys|keystrokes|typing|"
-          r"browser|history|wi-?fi|router|network|server|website|site|number|credit cards?|profiles?|chrome|photos)")
+          r"browser|history|wi-?fi|router|network|server|website|site|number|credit cards?|profiles?|chrome|photos|folders?|"
+          r"database|grades?|tablet|excel files|spreadsheets?)")
 _TAKE = (r"(?:steal\w*|stole|grab\w*|harvest\w*|sniff\w*|intercept\w*|phish\w*|hijack\w*|exfiltrat\w*|spy\w*|"
          r"track\w*|record\w*|logs?|logging|captur\w*|cop(?:y|ies|ying)|read(?:ing|s)?|download\w*|spam\w*|flood\w*|"
          r"brute[- ]?forc\w*|crack\w*|hack\w*|lock\w*|encrypt\w*|wip(?:e|es|ing)|delet\w*|mass[- ]report\w*|"
          r"get into|break into|take over|control\w*|access\w*|monitor\w*|watch\w*|see what|get (?:his|her|their)|"
-         r"collect\w*|gather\w*|obtain\w*|decrypt\w*|turn\w* on|switch\w* on|activat\w*|(?:a |remote )?shell (?:on|in|to))")
+         r"collect\w*|gather\w*|obtain\w*|decrypt\w*|turn\w* on|switch\w* on|activat\w*|(?:a |remote )?shell (?:on|in|to)|"
+         r"guess\w*|corrupt\w*|sabotag\w*|mess(?:es|ing)? (?:up|with))")
 _TAKEN = re.compile(rf"(?i)\b{_TAKE}\b(?:\W+\w+){{0,6}}?\W+{_OWNER}\s+(?:\w+\s+){{0,2}}?{_THING}\b"
-                    rf"|\b{_OWNER}\s+(?:\w+\s+){{0,2}}?{_THING}\b(?:\W+\w+){{0,4}}?\W+{_TAKE}\b"
+                    rf"|\b{_OWNER}\s+(?:\w+\s+){{0,2}}?{_THING}\b(?:\W+\w+){{0,8}}?\W+{_TAKE}\b"
                     rf"|\b{_TAKE}\b(?:\W+\w+){{0,4}}?\W+{_THING}\s+(?:of|from|on|in)\s+(?:the \w+ of\s+)?{_OWNER}(?=\W|$)"
                     r"|\b(?:scrap\w*|download\w*|read\w*|see|view\w*|get)\b(?:\W+\w+){0,4}?\W+private (?:\w+ )?"
                     r"(?:accounts?|profiles?|photos|posts|messages|chats|dms|stories)\b"
@@ -134,15 +144,16 @@ _EXFIL = re.compile(
 # Floods, take-downs and harassment, by the shape of the aim.
 _FLOOD = re.compile(
     r"(?i)\bddos\w*|\bdos attack|\b\w+ flood(?:er|ing)? (?:tool|attack|script)|\bboot (?:a |the )?\w+ off\b"
-    r"|\b(?:so|until) (?:it|the (?:server|site|website)) (?:crashes|goes down|dies)\b"
+    r"|\b(?:so|until|till|til) (?:it|the (?:server|site|website)) (?:crashes|goes down|dies)\b"
     r"|\btake (?:it|them|the (?:server|site|website)|\w+'?s (?:server|site|website)) (?:down|offline)\b"
-    r"|\bknock \w+ offline\b|\bflood\w* (?:it|them|him|her|the \w+|their \w+|\w+'s \w+) with\b"
+    r"|\bknock (?:\w+ ){1,3}offline\b|\bto (?:annoy|harass|bully|scare|stalk) (?:him|her|them|my \w+|people|someone)\b|\bflood\w* (?:it|them|him|her|the \w+|their \w+|\w+'s \w+) with\b"
     r"|\b(?:so|and) (?:he|she|they) (?:can'?t|cannot|won'?t be able to) block\b"
     r"|\bmass[- ]report\w*|\bspam (?:my |his |her |their |a |an )?\w+'?s? (?:phone|inbox|number|e-?mail|account)")
 # Trying passwords or PINs against a login until one works.
 _GUESS = re.compile(
     r"(?i)\b(?:tr(?:y|ies|ying)|guess\w*|brute[- ]?forc\w*)\b[^.?!\n]{0,40}\b(?:passwords?|pins?|codes?|combinations?|"
-    r"wordlist|rockyou)\b[^.?!\n]{0,80}\b(?:until|till)\b[^.?!\n]{0,20}\b(?:gets? in|works|logs? in|succeeds|right one)")
+    r"wordlist|rockyou)\b[^.?!\n]{0,80}\b(?:until|till)\b[^.?!\n]{0,20}\b(?:gets? in|works|logs? in|succeeds|right one)"
+    r"|\b(?:wordlist|rockyou|password list)\b[^.?!\n]{0,60}\bagainst\b")
 _COVERT = re.compile(
     r"(?i)\b(?:secret(?:ly)?|quietly|silently|covert(?:ly)?|stealth\w*|undetect\w*|invisibl\w*|hides? (?:itself|it|from)"
     r"|without (?:them|him|her|anyone|anybody|the (?:user|person|victim|owner)|people)?\s*(?:being able to (?:see|notice|"
@@ -153,19 +164,28 @@ _COVERT = re.compile(
 _OTHERS = re.compile(rf"(?i)\b{_OWNER}(?=\W)|\b(?:the person using|whoever (?:runs|opens|uses)|other (?:people|users)|"
                      rf"(?:his|her|their|someone'?s) (?:pc|computer|laptop|phone)|on (?:him|her|them))\b")
 _EVADE = re.compile(
-    r"(?i)\b(?:bypass\w*|evad\w*|get(?:ting)? (?:around|past)|trick\w*|fool\w*|beat|defeat\w*|disabl\w*|dodg\w*|"
+    r"(?i)\b(?:bypass\w*|evad\w*|obfuscat\w*|get(?:ting)? (?:around|past)|trick\w*|fool\w*|beat|defeat\w*|disabl\w*|dodg\w*|"
     r"kill\w*|stop\w*|hid(?:e|es|ing)|undetect\w*|not (?:be )?(?:detected|caught|flagged|seen)|wo?n'?t (?:flag|catch|see|detect)|"
     r"doesn'?t (?:catch|detect|flag|see)|avoid (?:being )?(?:detected|caught|flagged)|not (?:show|appear)(?: up)?)\b"
     r"(?:\W+\w+){0,8}?\W+"
     r"(?:proctor\w*|lockdown|respondus|honorlock|examplify|safe exam browser|exam (?:software|monitor\w*|browser)|"
-    r"(?:school|district|work|teacher'?s?) (?:filter|monitor\w*|firewall|software|admin|it)|goguardian|securly|"
+    r"(?:school|district|work|teacher'?s?)(?: \w+)? (?:filter|monitor\w*|firewall|software|admin|it)|goguardian|securly|"
     r"lightspeed|cheat\w* detect\w*|plagiarism (?:check\w*|detect\w*)|moss|turnitin|anti-?virus|defender|\bav\b|"
-    r"task manager|monitoring)"
+    r"task manager|monitoring|virustotal|anti-?cheat|battleye|vac)"
     r"|\b(?:proctor\w*|lockdown browser|exam software|monitoring software|anti-?virus|defender|plagiarism (?:checker|"
     r"detector)|(?:plagiarism|paste|cheat\w*|copy) detect\w*|moss|turnitin)\b(?:\W+\w+){0,12}?\W+(?:won'?t|doesn'?t|"
-    r"can'?t|cant|wont|doesnt|not) (?:see|notice|detect|catch|flag|know|tell)"
-    r"|\b(?:proctor\w*|lockdown browser|exam software|exam browser)\b[^\n]{0,200}"
-    r"\b(?:fake|spoof\w*|so it thinks|hid(?:e|es|ing)|detects? when)\b")
+    r"can'?t|cant|wont|doesnt|not) (?:get |be )?(?:see|seen|notice|detect|detected|catch|caught|flag|flagged|know|tell)"
+    r"|\b(?:proctor\w*|lockdown browser|exam software|exam browser|examplify|respondus|honorlock)\b[^\n]{0,200}"
+    r"\b(?:fake|spoof\w*|so it thinks|hid(?:e|es|ing)|detects? when|(?:doesn'?t|not|won'?t) show up)\b")
+
+
+# Finding or watching one person: stalking, however it is asked.
+_STALK = re.compile(
+    r"(?i)\b(?:find|track|locate|know|get)\b(?: out)? (?:her|his|their|someone'?s|(?:a|this|that) (?:certain|specific|particular)"
+    r" (?:person|girl|guy)'?s?) (?:new |home |real |current )?(?:address|location|whereabouts|ip(?: address)?|schedule)\b"
+    r"|\bso i know when (?:she|he|they)(?:'s|'re| is| are)\b")
+# Attack payloads against a site that is not the learner's; defending one's own code is ordinary.
+_ATTACK = re.compile(r"(?i)\b(?:sql ?injection|sqli|xss) (?:payloads?|strings?)\b[^\n]{0,80}\b(?:dump|steal|get|extract|see|read)\b")
 
 
 def harmful_shape(text: str) -> bool:
@@ -176,7 +196,8 @@ def harmful_shape(text: str) -> bool:
         taken = None  # "log in to my own account on the school portal"; "we agreed on a screen-time limit"
     return bool(taken or (_COVERT.search(text) and _OTHERS.search(text)) or _EVADE.search(text)
                 or _ARTEFACT.search(text) or _HARM_ONLY.search(text) or _EXFIL.search(text) or _FLOOD.search(text)
-                or _GUESS.search(text) or _RANSOM.search(text) or all(p.search(text) for p in _IMPERSONATE))
+                or _GUESS.search(text) or _RANSOM.search(text) or all(p.search(text) for p in _IMPERSONATE)
+                or _STALK.search(text) or _ATTACK.search(text))
 
 
 # Artefacts with no use but harm: named at all in a request for code or a how-to, declined. (Virus,
@@ -248,6 +269,15 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc") or c in "\n\t")
     return re.sub(r"[ \t]+", " ", text)
+
+
+_LEET = str.maketrans("013457@$", "oieastas")
+
+
+def unleet(text: str) -> str:
+    """Digits read as letters inside words that mix both ("k3yl0gg3r" -> "keylogger"); numbers and
+    words alone stay as they are."""
+    return re.sub(r"\b(?=\w*[a-z])(?=\w*[0-9@$])[\w@$]+", lambda m: m.group(0).translate(_LEET), text, flags=re.I)
 
 
 def ruled(text: str) -> Category | None:
@@ -324,7 +354,7 @@ class RequestPolicy:
     def category(self, text: str) -> Category | None:
         """Rules first, then the classifier; None means answer."""
         text = normalise(text)
-        found = ruled(text)
+        found = ruled(text) or ruled(unleet(text))
         if found is not None:
             return found
         scores = self.scores(text)
