@@ -122,9 +122,10 @@ def without_fix(text: str, original: str, fixed: str) -> tuple[str, int]:
     """Under hints only: the answer with every Python block that shows the verified fix replaced
     by a note. A block shows the fix when it holds a line the fix changed and at least
     ``LEAK_SHARE`` of the fixed program's lines (spaces ignored); the learner's own code, quoted
-    back unchanged, is not the fix. With no verified fix (``fixed`` empty) the model's own
-    corrected version is still a corrected program: a block that redefines one of the learner's
-    functions and differs from it goes too (a held-out hints-only answer showed one)."""
+    back unchanged, is not the fix. The model's own corrected version is a corrected program too,
+    whether or not a fix was verified (``fixed`` may be empty): a block that redefines one of the
+    learner's functions and differs from it goes (the held-out hints-only run showed 3 such
+    rewrites in 34 answers: a different fix, a rewrite with a set, an unverified fix)."""
     def squeeze(code: str) -> list[str]:
         try:  # one layout for both sides (quotes, brackets, spacing), comments dropped
             code = ast.unparse(ast.parse(code))
@@ -142,7 +143,7 @@ def without_fix(text: str, original: str, fixed: str) -> tuple[str, int]:
         if m.group(1).strip().lower() not in ("", "python", "py", "python3", "pycon"):
             return m.group(0)
         shown = set(squeeze(m.group(2)))
-        rewrite = not fixed and bool(names & _defined(m.group(2))) and shown != before
+        rewrite = bool(names & _defined(m.group(2))) and shown != before
         if rewrite or changed and any(ln in shown for ln in changed) and sum(ln in shown for ln in fix_lines) >= LEAK_SHARE * len(fix_lines):
             removed += 1
             return "*(The corrected code was removed: this course gives hints, so you can make the change yourself.)*"

@@ -51,3 +51,13 @@ def test_with_no_verified_fix_a_rewrite_of_the_learners_function_is_still_remove
     out, removed = without_fix(text, mine, "")
     assert removed == 1 and "count = 0" not in out
     assert mine in out and "while i < 3" in out  # their own code back, and an unrelated example, stay
+
+
+def test_under_hints_only_the_models_own_rewrite_goes_even_beside_a_verified_fix() -> None:
+    from molly.reflect.steering import without_fix
+
+    mine = "def dedupe(lst):\n    new = []\n    for x in lst:\n        if lst not in new:\n            new.append(x)\n    return new\n"
+    fixed = mine.replace("if lst not in new", "if x not in new")
+    other = "def dedupe(lst):\n    seen = set()\n    out = []\n    for x in lst:\n        if x not in seen:\n            seen.add(x)\n            out.append(x)\n    return out\n"
+    out, removed = without_fix(f"A better way:\n```python\n{other}```", mine, fixed)
+    assert removed == 1 and "seen.add" not in out
