@@ -16,18 +16,14 @@ script that quietly saves everything my roommate types"). Figures: ``eval/README
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import numpy as np
-
+from molly.classify import ExampleClassifier, read_examples
 from molly.retrieval.embedder import Embedder
 from molly.text import STOPWORDS
 
@@ -243,18 +239,6 @@ _CLASSIFIED: tuple[Category, ...] = ("harmful", "jailbreak", "extraction")
 
 
 @dataclass(frozen=True)
-class _Fitted:
-    """The classifier (scikit-learn, untyped), its training vectors and the embedder they came from."""
-
-    model: Any
-    vectors: np.ndarray
-    embedder: Embedder
-
-    def vector(self, text: str) -> np.ndarray:
-        return self.embedder.embed([normalise(text)])[0]
-
-
-@dataclass(frozen=True)
 class Decision:
     """A declined request: its category, the reply to show, and why (for the check and logs)."""
 
@@ -304,52 +288,24 @@ class RequestPolicy:
     @cached_property
     def examples(self) -> list[dict[str, str]]:
         """The labelled requests the classifier learns from."""
-        return [json.loads(line) for path in self.example_files
-                for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return read_examples(self.example_files)
 
     @cached_property
-    def _fitted(self) -> _Fitted | None:
-        """The classifier fitted on the examples (None without an embedder)."""
+    def _classifier(self) -> ExampleClassifier | None:
+        """The classifier over the examples (None without an embedder)."""
         if self.embedder is None:
             return None
-        from sklearn.linear_model import LogisticRegression  # only here: sklearn takes a second to import
-
-        vectors = self._vectors(self.embedder)
-        model = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
-        model.fit(vectors, [e["label"] for e in self.examples])
-        return _Fitted(model, vectors, self.embedder)
-
-    def _vectors(self, embedder: Embedder) -> np.ndarray:
-        """The examples' vectors, from the cache when the examples and embedder are unchanged."""
-        texts = [normalise(e["text"]) for e in self.examples]
-        key = hashlib.sha256("\n".join([embedder.name, *texts]).encode()).hexdigest()[:16]
-        path = self.cache_dir / f"policy-vectors-{key}.npy" if self.cache_dir else None
-        if path is not None and path.is_file():
-            try:
-                cached = np.load(path)
-                if cached.shape == (len(texts), embedder.dim):
-                    return cached
-            except (OSError, ValueError):
-                pass  # a damaged cache file is rebuilt below
-        vectors = embedder.embed(texts)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as f:
-                np.save(f, vectors)
-            tmp.replace(path)
-        return vectors
+        return ExampleClassifier(self.embedder, self.examples, name="policy", cache_dir=self.cache_dir,
+                                 prepare=normalise)
 
     def warm_up(self) -> None:
         """Fit the classifier now rather than in the first learner's turn."""
-        _ = self._fitted
+        if self._classifier is not None:
+            _ = self._classifier.fitted
 
     def scores(self, text: str) -> dict[str, float]:
         """The classifier's probability per label (empty without an embedder)."""
-        if (fitted := self._fitted) is None:
-            return {}
-        probabilities = fitted.model.predict_proba(fitted.vector(text)[None, :])[0]
-        return {str(label): float(p) for label, p in zip(fitted.model.classes_, probabilities, strict=True)}
+        return self._classifier.probabilities(text) if self._classifier is not None else {}
 
     def category(self, text: str) -> Category | None:
         """Rules first, then the classifier; None means answer."""
@@ -380,8 +336,8 @@ class RequestPolicy:
         """Why not, in one sentence, and the nearby legitimate skill, chosen by the topic of the most
         similar harmful example (or the message's own words without a classifier)."""
         about = text
-        if (fitted := self._fitted) is not None:
-            sims = fitted.vectors @ fitted.vector(text)
+        if (classifier := self._classifier) is not None:
+            sims = classifier.fitted.vectors @ classifier.vector(text)
             harmful = [i for i, e in enumerate(self.examples) if e["label"] == "harmful"]
             about = self.examples[max(harmful, key=lambda i: sims[i])].get("topic", "") if harmful else text
         group = next((g for pattern, g in _OFFER_OF if pattern.search(about)), "")
