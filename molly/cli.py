@@ -118,7 +118,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     runner = EvalRun(settings, retriever, lambda: build_tutor(settings, retriever=retriever),
                      load_aliases(settings.kb_dir), judge=not args.no_judge)
     report = runner.run([Path(d) for d in args.datasets], configs, Path(args.out), args.limit,
-                        progress=progress_bar("Evaluating", unit="question"), split=args.split)
+                        progress=progress_bar("Evaluating", unit="question"), split=args.split,
+                        grade_sheet=args.grade_sheet, grades=Path(args.grades) if args.grades else None)
     print((Path(args.out) / "report.md").read_text(encoding="utf-8"))
     misses = check_fail_under(report, bars)
     for miss in misses:
@@ -316,6 +317,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="answer as a hints_only course would (MOLLY_SOLUTION_POLICY=hints_only), for solution_leak_rate")
     ev.add_argument("--no-judge", action="store_true",
                     help="skip the LLM-judged metrics (faithfulness, correctness): faster, fewer figures")
+    ev.add_argument("--grade-sheet", action="store_true",
+                    help="also write a blind sheet of the answers (all configurations shuffled) for grading by reading")
+    ev.add_argument("--grades", metavar="FILE",
+                    help="fold a person's grades of that sheet (good/flawed/wrong + reason) into the report")
     ev.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE",
                     help="exit 1 if a configuration's metric is below VALUE, e.g. anchor_hit@5=0.3")
     ev.set_defaults(func=_eval)

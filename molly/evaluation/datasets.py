@@ -33,7 +33,8 @@ class EvalItem(BaseModel):
     bug_lines: list[int] = Field(default_factory=list)
     problem: str | None = None
     split: str | None = None
-    source: dict[str, str] | None = None
+    source: dict[str, str] | str | None = None  # where the item comes from (attribution)
+    note: str | None = None  # the labeller's note on a hard case
 
 
 def load_dataset(path: Path) -> tuple[list[EvalItem], str]:

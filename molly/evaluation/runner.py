@@ -29,6 +29,7 @@ from molly.config import Settings
 from molly.errors import MollyError
 from molly.evaluation.bugs import bug_metrics
 from molly.evaluation.datasets import EvalItem, load_dataset
+from molly.evaluation.grading import GRADES, KEY, fold_grades, read_grades, write_sheet
 from molly.evaluation.html_report import render_html
 from molly.evaluation.judges import code_runs, correctness, faithfulness, leaks_solution, similarity
 from molly.evaluation.metrics import aggregate, percentile, retrieval_scores
@@ -49,7 +50,8 @@ PROMPTS = ("tutor", "intent", "draft", "reflect", "judge_faithfulness", "judge_c
 SETUP_FIELDS = ("solution_policy", "llm_backend", "model_path", "openai_base_url", "openai_model", "temperature", "max_answer_tokens",
                 "n_ctx", "embedder_path", "top_k", "candidate_k", "score_floor", "passage_token_budget",
                 "passage_max_tokens", "per_page", "hybrid_retrieval", "traceback_lookup", "course_boost",
-                "run_code", "claim_rules", "max_question_chars", "history_turns", "history_chars")
+                "run_code", "claim_rules", "max_question_chars", "history_turns", "history_chars",
+                "intent_classifier", "intent_examples")
 INTENT = "intent"  # the intent stage alone (rules + one LLM call): intent accuracy on labelled sets, fast
 
 
@@ -68,7 +70,8 @@ def answer_row(answer: Answer, item: EvalItem, aliases: dict[str, str]) -> dict[
         used = retrieval_scores([p.chunk for p in answer.passages], item.gold_urls, aliases)
         metrics.update({f"used_{k}": v for k, v in used.items() if k.endswith(("hit@5", "mrr@10"))})
     return {"metrics": metrics, "timings": answer.timings, "intent": answer.intent.kind.value,
-            "answer": answer.text, "cited": [c.url for c in answer.citations]}
+            "answer": answer.text, "cited": [c.url for c in answer.citations],
+            "checks": [f"{'✓' if c.passed else '✗'} {c.name}: {c.detail}" for c in answer.checks]}
 
 
 def setup_fingerprint(settings: Settings, retriever: DenseRetriever, judge: bool) -> str:
@@ -173,9 +176,12 @@ class EvalRun:
             metrics["correctness_similarity"] = similarity(self.retriever.embedder, answer.text, item.reference_answer)
 
     def run(self, datasets: list[Path], configs: list[str], out_dir: Path, limit: int | None = None,
-            progress: Callable[[int, int], None] | None = None, split: str | None = None) -> dict[str, Any]:
+            progress: Callable[[int, int], None] | None = None, split: str | None = None,
+            grade_sheet: bool = False, grades: Path | None = None) -> dict[str, Any]:
         """Run (or resume) everything and write the reports; returns report.json's content.
-        ``split``: only the items of that split (e.g. ``heldout``), before ``limit``."""
+        ``split``: only the items of that split (e.g. ``heldout``), before ``limit``.
+        ``grade_sheet``: also write a blind sheet of the answers for grading by reading;
+        ``grades``: fold a person's grades of that sheet into the report (``grading.py``)."""
         out_dir.mkdir(parents=True, exist_ok=True)
         log = RowLog(out_dir / "rows.jsonl", key=lambda r: (r["config"], r["dataset"], r["id"]))
         loaded = {p.stem: load_dataset(p) for p in datasets}
@@ -194,6 +200,11 @@ class EvalRun:
         keys = {(c, n, i.id) for c, n, i in todo}
         report = self._report([done[k] for k in sorted(keys)], configs, loaded, commit, setup)
         report["meta"]["split"] = split or "all"
+        if grade_sheet:
+            questions = {(name, i.id): i.question for name, items in chosen.items() for i in items}
+            report["meta"]["grade_sheet_items"] = write_sheet(report["rows"], questions, out_dir)
+        if grades is not None:
+            report["graded"] = fold_grades(read_grades(grades), out_dir / KEY)
         (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         markdown = render_markdown(report)
         (out_dir / "report.md").write_text(markdown, encoding="utf-8")
@@ -250,6 +261,13 @@ def render_markdown(report: dict[str, Any]) -> str:
                 cells.append("—" if v is None else f"{v:.3f}" + (f" (n={int(n)})" if n is not None else ""))
             lines.append(f"| {m} | " + " | ".join(cells) + " |")
         lines.append("")
+    if graded := report.get("graded"):
+        lines += ["## graded by reading (a person, blind to the configuration)", "",
+                  "| configuration | n | " + " | ".join(GRADES) + " |", "|---|---|" + "---|" * len(GRADES)]
+        lines += [f"| {c} | {int(g['graded_n'])} | " + " | ".join(f"{int(g[k])} ({g[k + '_rate']:.2f})" for k in GRADES) + " |"
+                  for c, g in graded.items()]
+        lines += ["", "Faithfulness and correctness above are the LLM judge's (the model under test unless another "
+                  "is configured), not a reader's.", ""]
     kinds = [k.value for k in IntentKind]
     for config, data in configs.items():
         matrix = data.get("intent_confusion") or {}
