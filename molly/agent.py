@@ -26,7 +26,8 @@ from molly.guard.policy import RequestPolicy
 from molly.guard.safety import sanitize
 from molly.llm import UsageCounter, call_llm, stream_llm
 from molly.perceive.intent import intent_messages, may_be_off_topic, perceive, ruled
-from molly.perceive.learner_code import foreign_code, with_run_facts
+from molly.perceive.kinds import IntentClassifier
+from molly.perceive.learner_code import RunFacts, foreign_code, with_run_facts
 from molly.perceive.versions import stated_version, version_notes
 from molly.prompting import CANARY, strip_delimiters, system_text
 from molly.reflect.checks import deterministic_checks
@@ -104,16 +105,18 @@ class Tutor:
     def __init__(self, settings: Settings, llm: BaseChatModel, retriever: Retriever,
                  embedder: Embedder | None = None, courses: Profiles | None = None,
                  sandbox: Sandbox | None = None, intent_llm: BaseChatModel | None = None,
-                 policy: RequestPolicy | None = None) -> None:
+                 policy: RequestPolicy | None = None, kinds: IntentClassifier | None = None) -> None:
         """``embedder``, when given, adds citations the model forgot (see ``attribution.py``);
         ``courses`` gives each course's steering (its materials come through ``retriever``);
         ``sandbox``, when given, runs the answer's code (see ``codecheck.py``); ``intent_llm``,
         when given, makes the intent call (see ``llm.build_intent_model``), else ``llm`` does;
-        ``policy`` declines harmful requests first (default: its rules alone, no classifier)."""
+        ``policy`` declines harmful requests first (default: its rules alone, no classifier);
+        ``kinds``, when given, decides the intent kind without an LLM call (see ``perceive``)."""
         self.settings, self.llm, self.retriever, self.embedder = settings, llm, retriever, embedder
         self.courses, self.sandbox, self._intent_llm = courses, sandbox, intent_llm
         self._repair_sandbox = repair_sandbox(sandbox) if sandbox is not None else None
         self.policy = policy or RequestPolicy(None)
+        self.kinds = kinds
         self._lock = threading.BoundedSemaphore(settings.answer_slots)
 
     @property
@@ -125,6 +128,8 @@ class Tutor:
         """Page the model in and cache both system prompts (the intent call's, the tutor's), so
         the first learner does not wait; the backend's prefix cache then keeps them between turns."""
         self.policy.warm_up()
+        if self.kinds is not None:
+            self.kinds.warm_up()
         with self._lock:
             call_llm(self.intent_llm, intent_messages("What is a variable?"), UsageCounter(), max_tokens=1)
             call_llm(self.llm, draft_messages("What is a variable?", [], ""), UsageCounter(), max_tokens=1)
@@ -158,7 +163,7 @@ class Tutor:
         concept, and the draft then answered it from its own knowledge. Else ``intent.perceive``."""
         if not history and may_be_off_topic(question) and not self.retriever.retrieve([question], exclude, course):
             return ruled(IntentKind.OFF_TOPIC, question)
-        return perceive(question, self.intent_llm, counter, history)
+        return perceive(question, self.intent_llm, counter, history, self.kinds)
 
     def _ask_llm(self, counter: UsageCounter) -> Ask:
         """The repair call, made only while the turn can still afford its draft and verdict."""
@@ -202,8 +207,9 @@ class Tutor:
         language = foreign_code(q)  # code Molly cannot run: said plainly, never guessed at
         debugged = (debug(q, self._repair_sandbox, self._ask_llm(counter))
                     if self._repair_sandbox is not None and language is None else None)
-        q, early_checks = with_run_facts(q, self.sandbox) if debugged is None and language is None else (
+        ran = with_run_facts(q, self.sandbox) if debugged is None and language is None else RunFacts(
             q, list(debugged.checks) if debugged is not None else [])
+        q, early_checks = ran.question, list(ran.checks)
         if language is not None:
             early_checks.append(Check(name="learner_code_ran", passed=False,
                                       detail=f"not run: your code is {language}, not Python"))
@@ -292,6 +298,8 @@ class Tutor:
                 checks = [*checks, Check(name="echo_removed", passed=True,
                                          detail=f"removed {echoed} line(s) repeating my instructions")]
             text = f"{summary}\n\n{text}"
+        elif ran.summary:
+            text = f"{ran.summary}\n\n{text}"
         if language is not None:
             text = f"*Your code looks like {language}, not Python, so I could not run or check it.*\n\n{text}"
         yield stage("reflect", s)

@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     instructor_password_hash: str = Field(
         default="", description="scrypt hash from `molly hash-password`; enables the instructors' page.")
 
+    # Perception
+    intent_classifier: bool = Field(default=True, description="Decide the intent kind by rules and a classifier "
+                                    "over MiniLM (no LLM call); off: the LLM's intent call, as before.")
+    intent_examples: list[Path] = Field(default=[], description="More labelled intent examples (JSON lines: "
+                                        "text, label), e.g. an instructor's own; learned beside the shipped ones.")
+
     # Checking code
     run_code: bool = Field(default=True, description="Run answers' Python blocks in the sandbox (molly/sandbox.py).")
     claim_rules: bool = Field(default=True, description="Decide claims by rules (citations, quotes, negations, "

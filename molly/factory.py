@@ -14,6 +14,7 @@ from molly.guard.policy import RequestPolicy
 from molly.ingest.sources import MB, Limits
 from molly.instructors import InstructorDesk
 from molly.llm import build_chat_model, build_intent_model, check_server
+from molly.perceive.kinds import IntentClassifier
 from molly.retrieval.embedder import Embedder, MiniLMEmbedder
 from molly.retrieval.inventory import Inventory
 from molly.retrieval.retriever import DenseRetriever
@@ -100,8 +101,11 @@ def build_tutor(settings: Settings, llm: BaseChatModel | None = None, progress: 
     sandbox = Sandbox(hide=(settings.cache_dir, settings.courses_db.parent)) if settings.run_code else None
     main = llm if llm is not None else build_chat_model(settings)
     courses = retriever.courses if isinstance(retriever.courses, CourseDB) else None
-    # The classifier needs the real sentence embedder; a test's hash embedder gets the rules alone.
+    # The classifiers need the real sentence embedder; a test's hash embedder gets the rules (and,
+    # for the intent, the LLM) alone.
     policy = RequestPolicy(retriever.embedder if isinstance(retriever.embedder, MiniLMEmbedder) else None,
                            cache_dir=settings.cache_dir)
+    kinds = (IntentClassifier(retriever.embedder, tuple(settings.intent_examples), settings.cache_dir)
+             if isinstance(retriever.embedder, MiniLMEmbedder) and settings.intent_classifier else None)
     return Tutor(settings, main, retriever, retriever.embedder, courses, sandbox,
-                 intent_llm=build_intent_model(settings, main) if llm is None else None, policy=policy)
+                 intent_llm=build_intent_model(settings, main) if llm is None else None, policy=policy, kinds=kinds)

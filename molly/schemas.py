@@ -106,7 +106,7 @@ class Intent(_Frozen):
     search_query: str = ""
     needs_clarification: bool = False
     clarifying_question: str = ""
-    source: str = Field(default="llm", description="'rule', 'llm' or 'fallback': how it was decided.")
+    source: str = Field(default="llm", description="'rule', 'classifier', 'llm', 'fallback' or 'policy': how it was decided.")
 
 
 class Citation(_Frozen):

@@ -270,6 +270,9 @@ def test_a_learners_snippet_is_run_and_its_real_traceback_used(settings: Setting
     assert answer.passages[0].chunk.id == "library/exceptions.html#IndexError"  # pinned from the real traceback
     ran = [c for c in answer.checks if c.name == "learner_code_ran"]
     assert ran and "IndexError" in ran[0].detail
+    # What the run showed leads the answer, written from the run: the model's prose may never name it.
+    assert answer.text.startswith("**What running your code showed** (Python 3.11): it raised "
+                                  "`IndexError: list index out of range` on line 2.")
 
 
 def test_a_failing_example_is_revised_only_with_a_call_the_turn_saved(settings: Settings,

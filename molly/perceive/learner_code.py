@@ -95,19 +95,35 @@ def reproduce(question: str, sandbox: Sandbox) -> Reproduction | None:
     return Reproduction(code, "\n".join(traceback.splitlines()[-12:]), result.stdout[-2000:])
 
 
-def with_run_facts(question: str, sandbox: Sandbox | None) -> tuple[str, list[Check]]:
+@dataclass(frozen=True)
+class RunFacts:
+    """What running a pasted snippet showed: the question with it appended (for the draft), the
+    check, and the line the learner sees above the answer (written from the run, not the model)."""
+
+    question: str
+    checks: list[Check]
+    summary: str = ""
+
+
+def with_run_facts(question: str, sandbox: Sandbox | None) -> RunFacts:
     """The question with what running its pasted snippet showed appended, and a check saying so.
     Unchanged without a sandbox, a snippet, or when the learner pasted a traceback already."""
     if sandbox is None or exception_of(question):
-        return question, []
+        return RunFacts(question, [])
     repro = reproduce(question, sandbox)
     if repro is None:
-        return question, []
+        return RunFacts(question, [])
     if repro.error:
         note = f"When Molly ran this code on Python {PYTHON_VERSION}, it raised:\n```\n{repro.traceback}\n```"
         detail = f"your code, run on Python {PYTHON_VERSION}: {repro.error}"
+        # The 1.5B model's explanation sometimes never names the error it was shown (a CI run:
+        # "Here's how you can modify your code" for a KeyError), so the run's own fact leads.
+        lines = re.findall(r'File "your code", line (\d+)', repro.traceback)
+        where = f" on line {lines[-1]}" if lines else ""
+        summary = f"**What running your code showed** (Python {PYTHON_VERSION}): it raised `{repro.error}`{where}."
+        return RunFacts(f"{question}\n\n{note}", [Check(name="learner_code_ran", passed=True, detail=detail)], summary)
     else:
         printed = f" and printed:\n```\n{repro.output[:500]}\n```" if repro.output.strip() else "."
         note = f"When Molly ran this code on Python {PYTHON_VERSION}, it ran without an error{printed}"
         detail = f"your code ran without an error on Python {PYTHON_VERSION}"
-    return f"{question}\n\n{note}", [Check(name="learner_code_ran", passed=True, detail=detail)]
+    return RunFacts(f"{question}\n\n{note}", [Check(name="learner_code_ran", passed=True, detail=detail)])
