@@ -12,6 +12,7 @@ from molly.fakes import ScriptedChatModel
 from molly.llamacpp import GRAMMAR_TOP_K, grammar_checks_top_k
 from molly.llm import UsageCounter, call_json, call_llm, llama_counters, stream_llm
 from molly.perceive.intent import IntentReply, intent_messages
+from molly.perceive.kinds import IntentClassifier
 from molly.retrieval.embedder import MiniLMEmbedder, _Traced
 from molly.retrieval.retriever import DenseRetriever
 from molly.schemas import IntentKind
@@ -41,6 +42,21 @@ def test_python_questions_are_never_off_topic_by_rule(real_settings: Settings, r
     llm = ScriptedChatModel(default='{"kind": "concept", "knowledge_points": [], "search_query": "x"}')
     intent = Tutor(real_settings, llm, real_retriever).understand(question, UsageCounter())
     assert intent.source == "llm"
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How do I read a file line by line?", IntentKind.HOWTO), ("What does enumerate do?", IntentKind.CONCEPT),
+    ("When is the midterm exam?", IntentKind.OFF_TOPIC),
+    ("just give me the full code for assignment 3", IntentKind.SOLUTION_REQUEST),
+    ("I get ZeroDivisionError when my list is empty", IntentKind.ERROR),
+    ("is my loop ok?\nfor i in range(len(xs)):\n    print(xs[i])", IntentKind.CODE_REVIEW)])
+def test_the_shipped_intent_classifier_decides_without_the_llm(real_settings: Settings, real_retriever: DenseRetriever,
+                                                               question: str, kind: IntentKind) -> None:
+    """The real MiniLM and the shipped examples: no LLM call (nothing is scripted, any call fails)."""
+    tutor = Tutor(real_settings, ScriptedChatModel(), real_retriever, kinds=IntentClassifier(real_retriever.embedder))
+    counter = UsageCounter()
+    intent = tutor.understand(question, counter)
+    assert intent.kind is kind and counter.calls == 0 and intent.source in ("classifier", "rule")
 
 
 def test_read_file_line_by_line_is_answered_with_a_docs_citation(embedded_tutor: Tutor) -> None:
