@@ -28,6 +28,7 @@ from molly.llm import UsageCounter, call_llm, stream_llm
 from molly.perceive.intent import intent_messages, may_be_off_topic, perceive, ruled
 from molly.perceive.kinds import IntentClassifier
 from molly.perceive.learner_code import RunFacts, foreign_code, with_run_facts
+from molly.perceive.review import review
 from molly.perceive.versions import stated_version, version_notes
 from molly.prompting import CANARY, strip_delimiters, system_text
 from molly.reflect.checks import deterministic_checks
@@ -204,7 +205,7 @@ class Tutor:
             yield _answer(decision.reply, intent, [], [check], timings, counter, False).model_copy(
                 update={"declined": decision.category})
             return
-        language = foreign_code(q)  # code Molly cannot run: said plainly, never guessed at
+        asked, language = q, foreign_code(q)  # code Molly cannot run: said plainly, never guessed at
         debugged = (debug(q, self._repair_sandbox, self._ask_llm(counter))
                     if self._repair_sandbox is not None and language is None else None)
         ran = with_run_facts(q, self.sandbox) if debugged is None and language is None else RunFacts(
@@ -220,6 +221,11 @@ class Tutor:
             intent = ruled(IntentKind.ERROR if raised else IntentKind.CODE_REVIEW, q)
         else:
             intent = self.understand(q, counter, exclude, profile.name if profile else None, history)
+        # A code review is grounded in what a linter finds (pylint parses the code, never runs it).
+        reviewed = (review(asked) if intent.kind is IntentKind.CODE_REVIEW and debugged is None and language is None
+                    else None)
+        if reviewed is not None:
+            early_checks.append(reviewed.check)
         yield stage("intent", s)
 
         def finish(text: str, passages: list[Passage], checks: list[Check], withheld: bool = False,
@@ -267,6 +273,8 @@ class Tutor:
         if language is not None:
             guidance = (f"{guidance} The learner's code is {language}, not Python, and Molly did not run it: say so "
                         "first; if they want it in Python, show the Python way.").strip()
+        if reviewed is not None:
+            guidance = f"{guidance} {reviewed.guidance}".strip()
         if debugged is not None:
             guidance = f"{guidance} {debugged.guidance(hints_only)}".strip()
             if hints_only:  # the verified fix, or with none, any rewrite of the learner's functions
@@ -289,17 +297,18 @@ class Tutor:
                           rules=self.settings.claim_rules, question=q, kind=intent.kind, profile=profile,
                           sandbox=self.sandbox, hidden_fix=hidden_fix)
         text, checks, withheld = (WITHHELD_REPLY if checked.withheld else checked.text), checked.checks, checked.withheld
-        if debugged is not None and (summary := debugged.summary(hints_only)):
-            # The facts are shown from the run itself, so prose lines repeating the turn's guidance
-            # (the 1.5B model echoed "Facts from running the learner's code:" and the facts, once
-            # reworded wrongly) go; then the facts lead, even when the prose is withheld.
-            text, echoed = redact(text, guidance, "", window=ECHO_WINDOW) if not withheld else (text, 0)
-            if echoed:
-                checks = [*checks, Check(name="echo_removed", passed=True,
-                                         detail=f"removed {echoed} line(s) repeating my instructions")]
-            text = f"{summary}\n\n{text}"
-        elif ran.summary:
-            text = f"{ran.summary}\n\n{text}"
+        facts = (debugged.summary(hints_only) if debugged is not None else
+                 "\n\n".join(filter(None, [ran.summary, reviewed.summary if reviewed is not None else ""])))
+        if facts:
+            # The facts are shown from the run (or the linter) itself, so prose lines repeating the
+            # turn's guidance (the 1.5B model echoed "Facts from running the learner's code:" and the
+            # facts, once reworded wrongly) go; then the facts lead, even when the prose is withheld.
+            if debugged is not None or reviewed is not None:
+                text, echoed = redact(text, guidance, "", window=ECHO_WINDOW) if not withheld else (text, 0)
+                if echoed:
+                    checks = [*checks, Check(name="echo_removed", passed=True,
+                                             detail=f"removed {echoed} line(s) repeating my instructions")]
+            text = f"{facts}\n\n{text}"
         if language is not None:
             text = f"*Your code looks like {language}, not Python, so I could not run or check it.*\n\n{text}"
         yield stage("reflect", s)

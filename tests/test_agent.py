@@ -471,3 +471,16 @@ def test_non_python_code_is_said_plainly_and_not_run(settings: Settings, hash_re
     check = next(c for c in answer.checks if c.name == "learner_code_ran")
     assert not check.passed and check.detail == "not run: your code is Java, not Python"
     assert "is Java, not Python, and Molly did not run it" in str(llm.history[1][1].content)
+
+
+def test_a_code_review_is_grounded_in_the_linters_findings(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    code = "def total(xs):\n    s = 0\n    for i in range(len(xs)):\n        s += xs[i]\n    return s\n"
+    draft = "A linter (pylint) found, in the learner's code: line 3 loops with range.\nUse a plain loop [1]."
+    t, llm = tutor(settings, hash_retriever, [draft, "NONE"])
+    answer = t.ask(f"Can you review my code?\n```python\n{code}```")
+    assert answer.intent.kind is IntentKind.CODE_REVIEW
+    prompt = str(llm.history[0][1].content)
+    assert "A linter (pylint) found, in the learner's code: line 3 (`for i in range(len(xs)):`)" in prompt
+    assert answer.text.startswith("**What a linter (pylint) found in your code:**\n- line 3, `for i in range(len(xs)):`")
+    assert "Use a plain loop" in answer.text and "line 3 loops with range" not in answer.text  # the echo goes
+    assert any(c.name == "linted" and c.detail == "pylint: 1 finding(s)" for c in answer.checks)
