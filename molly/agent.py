@@ -21,6 +21,7 @@ from molly.config import Settings
 from molly.document import cited_refs, trim_incomplete
 from molly.draft import draft_messages, guidance_for
 from molly.errors import CourseError, InvalidQuestionError
+from molly.guard.echo import strip_echo
 from molly.guard.leakguard import redact
 from molly.guard.policy import RequestPolicy
 from molly.guard.safety import sanitize
@@ -299,15 +300,22 @@ class Tutor:
         text, checks, withheld = (WITHHELD_REPLY if checked.withheld else checked.text), checked.checks, checked.withheld
         facts = (debugged.summary(hints_only) if debugged is not None else
                  "\n\n".join(filter(None, [ran.summary, reviewed.summary if reviewed is not None else ""])))
-        if facts:
+        if not withheld and facts and (debugged is not None or reviewed is not None):
             # The facts are shown from the run (or the linter) itself, so prose lines repeating the
             # turn's guidance (the 1.5B model echoed "Facts from running the learner's code:" and the
             # facts, once reworded wrongly) go; then the facts lead, even when the prose is withheld.
-            if debugged is not None or reviewed is not None:
-                text, echoed = redact(text, guidance, "", window=ECHO_WINDOW) if not withheld else (text, 0)
-                if echoed:
-                    checks = [*checks, Check(name="echo_removed", passed=True,
-                                             detail=f"removed {echoed} line(s) repeating my instructions")]
+            text, echoed = redact(text, guidance, "", window=ECHO_WINDOW)
+            if echoed:
+                checks = [*checks, Check(name="echo_removed", passed=True,
+                                         detail=f"removed {echoed} line(s) repeating my instructions")]
+        if not withheld:
+            text, echoed = strip_echo(text, q, passages)
+            if echoed:
+                checks = [*checks, Check(name="prompt_echo_removed", passed=True, detail=(
+                    f"removed {echoed} line(s) repeating the question, the passages' headings or my instructions"))]
+            if not text.strip():
+                text, withheld = WITHHELD_REPLY, True
+        if facts:
             text = f"{facts}\n\n{text}"
         if language is not None:
             text = f"*Your code looks like {language}, not Python, so I could not run or check it.*\n\n{text}"

@@ -1,0 +1,50 @@
+"""Degenerate drafts: the prompt's scaffolding echoed back and the request narrated.
+
+The 1.5B model sometimes answers by copying its prompt: the question line, the "[2] Page > Section"
+headers of the passages, "Documentation passages:", or "The learner is asking for …" (the
+guidance's voice, not the tutor's). None of it helps a learner: those lines go, and "the learner's
+code" is said to the learner ("your code"). Figures: in 54 answers read blind (eval/grades/intent_ab)
+it fired on 5, all graded wrong; in 446 earlier stored answers, narration 7 times, always narration.
+A draft that copies whole passages sentence by sentence is not caught here (not measured).
+"""
+
+from __future__ import annotations
+
+import re
+
+from molly.document import segments, tidy_prose
+from molly.schemas import Passage
+
+# Narration of the request in the third person; the tutor speaks to the learner.
+_NARRATION = re.compile(r"^\W*(?:The|This) (?:learner|student|user)\b(?!'s)", re.I)
+_VOICE = ((re.compile(r"\b[Tt]he (?:learner|student)'s\b"), "your"), (re.compile(r"\b[Tt]he (?:learner|student) can\b"), "you can"))
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"\[\d+\]|[*`_]", " ", text).lower().split())
+
+
+def scaffolding(question: str, passages: list[Passage]) -> set[str]:
+    """The prompt's own lines a draft may echo: passage headers, the passages heading, the question's
+    first line (when it says something: four words or more)."""
+    lines = {_norm(f"[{p.ref}] {p.chunk.label}") for p in passages} | {_norm(p.chunk.label) for p in passages}
+    lines.add("documentation passages:")
+    first = question.strip().splitlines()[0] if question.strip() else ""
+    if len(first.split()) >= 4:
+        lines.add(_norm(first))
+    return lines
+
+
+def strip_echo(text: str, question: str, passages: list[Passage]) -> tuple[str, int]:
+    """The draft without echoed scaffolding lines and narrating sentences, in the learner's voice;
+    and how many pieces were removed."""
+    echo, out, removed = scaffolding(question, passages), [], 0
+    for is_sentence, piece in segments(text):
+        if is_sentence and (_norm(piece) in echo or _NARRATION.search(piece)):
+            removed += 1
+            continue
+        if is_sentence:
+            for pattern, said in _VOICE:
+                piece = pattern.sub(lambda m, s=said: s.capitalize() if m.group(0)[0].isupper() else s, piece)
+        out.append(piece)
+    return tidy_prose("".join(out)), removed

@@ -1,0 +1,30 @@
+"""Degenerate drafts: the prompt's scaffolding and the request's narration never reach the learner."""
+
+from __future__ import annotations
+
+from molly.guard.echo import strip_echo
+from molly.schemas import Chunk, Passage
+
+
+def passage(ref: int, title: str, text: str) -> Passage:
+    chunk = Chunk(id=f"library/x.html#a{ref}", source="pydocs", page="library/x.html", anchor=f"a{ref}",
+                  title=title, text=text)
+    return Passage(ref=ref, chunk=chunk, score=0.5)
+
+
+def test_scaffolding_lines_and_narration_go_and_the_learner_is_spoken_to() -> None:
+    passages = [passage(1, "Expressions > Binary arithmetic operations", "The / operator yields the quotient.")]
+    draft = ("Why am I getting strange results with simple arithmetic?\n\n"
+             "The learner is encountering unexpected outcomes with arithmetic.\n\n"
+             "Documentation passages:\n[1] Expressions > Binary arithmetic operations\n"
+             "Floats are stored in binary, so 0.1 is not exact [1]. The learner's code adds them in a loop.")
+    text, removed = strip_echo(draft, "Why am I getting strange results with simple arithmetic?", passages)
+    assert removed == 4
+    assert text == "Floats are stored in binary, so 0.1 is not exact [1]. Your code adds them in a loop."
+
+
+def test_an_ordinary_answer_is_unchanged() -> None:
+    passages = [passage(1, "Built-in Functions > len", "Return the length of an object.")]
+    draft = "Use `len(word)` to get the number of characters [1].\n\n```python\nprint(len('hi'))\n```"
+    assert strip_echo(draft, "How do I get the length of a word?", passages) == (draft, 0)
+    assert strip_echo("Hi.", "len?", [])[1] == 0  # a question under four words is never matched
