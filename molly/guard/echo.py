@@ -35,6 +35,15 @@ def scaffolding(question: str, passages: list[Passage]) -> set[str]:
     return lines
 
 
+def _to_learner(sentence: str) -> str:
+    """"The learner's code" as said to the learner: "Your code" (capitalised where it was)."""
+    for pattern, said in _VOICE:
+        def spoken(m: re.Match[str], said: str = said) -> str:
+            return said.capitalize() if m.group(0)[0].isupper() else said
+        sentence = pattern.sub(spoken, sentence)
+    return sentence
+
+
 def strip_echo(text: str, question: str, passages: list[Passage]) -> tuple[str, int]:
     """The draft without echoed scaffolding lines and narrating sentences, in the learner's voice;
     and how many pieces were removed."""
@@ -44,7 +53,6 @@ def strip_echo(text: str, question: str, passages: list[Passage]) -> tuple[str, 
             removed += 1
             continue
         if is_sentence:
-            for pattern, said in _VOICE:
-                piece = pattern.sub(lambda m, s=said: s.capitalize() if m.group(0)[0].isupper() else s, piece)
+            piece = _to_learner(piece)
         out.append(piece)
     return tidy_prose("".join(out)), removed
