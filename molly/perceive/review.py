@@ -136,10 +136,10 @@ def review(message: str) -> Review | None:
         return None
     shown = findings[:MAX_SHOWN]
     if not shown:
-        return Review([], Check(name="linted", passed=True, detail="pylint's beginner checks found nothing"),
-                      "A linter (pylint) found none of the usual beginner problems in the learner's code; say so, "
-                      "then give one or two suggestions about clarity or naming, naming the line.",
-                      "**What a linter found:** none of the usual problems (pylint's beginner checks).")
+        # The linter's silence says nothing about what the learner asked (a leap-year rule, aliasing):
+        # telling the draft "nothing found" steered 5 of 10 blind-graded reviews away from the
+        # learner's own question (eval/grades/review_ab), so then only the check records it.
+        return Review([], Check(name="linted", passed=True, detail="pylint's beginner checks found nothing"), "", "")
     facts = "; ".join(f"line {f.line} (`{f.text}`): {f.advice}" for f in shown)
     summary = "\n".join(["**What a linter (pylint) found in your code:**",
                          *[f"- line {f.line}, `{f.text}`: {f.advice}" for f in shown]])

@@ -41,6 +41,7 @@ def test_the_review_shows_at_most_three_findings_each_with_its_line() -> None:
 def test_clean_code_says_so_and_no_code_or_broken_code_gives_no_review() -> None:
     clean = review("is this ok?\n```python\ndef add(a, b):\n    return a + b\n```")
     assert clean is not None and clean.findings == [] and "found nothing" in clean.check.detail
+    assert clean.guidance == clean.summary == ""  # silence does not steer the answer
     assert review("Can you review my approach to recursion?") is None
     assert code_to_review("```python\ndef f(:\n    pass\n```") is None  # the SyntaxError is the run's fact
     assert code_to_review("hello") is None
