@@ -142,3 +142,41 @@ def tidy_prose(text: str) -> str:
     parts = re.split(r"(```.*?```)", text, flags=re.S)
     return "".join(p if i % 2 else re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", p))
                    for i, p in enumerate(parts)).strip()
+
+
+# Sentences that exist only for the example beside them: "Here's an example of how to ..." before
+# it, "This example demonstrates ..." after it. With the example removed they point at nothing (a
+# read-a-file answer kept "Here's an example of how to modify pickling behavior for a class [4].").
+_INTRODUCES = re.compile(r"^\W*(here['’]s|here is|here are|below is|the following)\b[^.]*\b(example|code|snippet)s?\b",
+                         re.I)
+_DESCRIBES = re.compile(r"^\W*(in )?(this|that|the above) (example|code|snippet|program|script)\b", re.I)
+
+
+def _only_leads_in(sentence: str) -> bool:
+    return sentence.rstrip().endswith(":") and "`" not in sentence and not has_citation(sentence)
+
+
+def without_example_talk(text: str, note: str) -> str:
+    """``text`` without the sentence that introduces, and the one that describes, the example
+    that ``note`` replaced; the note itself stays (the learner sees what was removed and why)."""
+    start = text.find(note)
+    if start < 0:
+        return text
+    pieces, ends, end = segments(text), [], 0
+    for _, piece in pieces:
+        end += len(piece)
+        ends.append(end)
+    # The pieces the note spans (an error message may hold a sentence break of its own).
+    first = next(i for i, e in enumerate(ends) if e > start)
+    last = next(i for i, e in enumerate(ends) if e >= start + len(note))
+    drop: set[int] = set()
+    for at, step, pattern in ((first, -1, _INTRODUCES), (last, 1, _DESCRIBES)):
+        i = at + step
+        while 0 <= i < len(pieces) and not pieces[i][1].strip():
+            i += step
+        # A sentence ending in a colon right before the note introduced it ("For example:", "Set up
+        # the server:"; 6 of 74 blind-graded answers kept one), unless it says something of its own
+        # (a citation or inline code: "Strip a prefix with `str.removeprefix` [1]:").
+        if 0 <= i < len(pieces) and pieces[i][0] and (pattern.match(pieces[i][1]) or step < 0 and _only_leads_in(pieces[i][1])):
+            drop.add(i)
+    return tidy_prose("".join(piece for i, (_, piece) in enumerate(pieces) if i not in drop))

@@ -22,7 +22,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from molly.document import python_blocks, repl_to_source, segments, tidy_prose
+from molly.document import python_blocks, repl_to_source, segments, without_example_talk
 from molly.sandbox import PYTHON_VERSION, RunResult, Sandbox, missing_from_stdlib, needs_context
 from molly.schemas import Check, Passage
 
@@ -227,40 +227,9 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
             if missing := missing_from_stdlib(error):  # before the note, which names both too
                 text = _correct_import_claims(text, *missing)
             note = f"*(An example was removed: run on Python {PYTHON_VERSION} it failed with `{error}`.)*"
-            text = _without_example_talk(text.replace(block, note, 1), note)
+            text = without_example_talk(text.replace(block, note, 1), note)
             checks.append(Check(name=f"code_ran_{n}", passed=False, detail=f"failed on {where}: {error}; removed"))
     return text, checks
-
-
-# Sentences that exist only for the example beside them: "Here's an example of how to ..." before
-# it, "This example demonstrates ..." after it. With the example removed they point at nothing (a
-# read-a-file answer kept "Here's an example of how to modify pickling behavior for a class [4].").
-_INTRODUCES = re.compile(r"^\W*(here['’]s|here is|here are|below is|the following)\b[^.]*\b(example|code|snippet)s?\b",
-                         re.I)
-_DESCRIBES = re.compile(r"^\W*(in )?(this|that|the above) (example|code|snippet|program|script)\b", re.I)
-
-
-def _without_example_talk(text: str, note: str) -> str:
-    """``text`` without the sentence that introduces, and the one that describes, the example
-    that ``note`` replaced; the note itself stays (the learner sees what was removed and why)."""
-    start = text.find(note)
-    if start < 0:
-        return text
-    pieces, ends, end = segments(text), [], 0
-    for _, piece in pieces:
-        end += len(piece)
-        ends.append(end)
-    # The pieces the note spans (an error message may hold a sentence break of its own).
-    first = next(i for i, e in enumerate(ends) if e > start)
-    last = next(i for i, e in enumerate(ends) if e >= start + len(note))
-    drop: set[int] = set()
-    for at, step, pattern in ((first, -1, _INTRODUCES), (last, 1, _DESCRIBES)):
-        i = at + step
-        while 0 <= i < len(pieces) and not pieces[i][1].strip():
-            i += step
-        if 0 <= i < len(pieces) and pieces[i][0] and pattern.match(pieces[i][1]):
-            drop.add(i)
-    return tidy_prose("".join(piece for i, (_, piece) in enumerate(pieces) if i not in drop))
 
 
 def _recipe_used(code: str, error: str, sandbox: Sandbox,
