@@ -152,7 +152,9 @@ _INTRODUCES = re.compile(r"^\W*(here['’]s|here is|here are|below is|the follow
 _DESCRIBES = re.compile(r"^\W*(in )?(this|that|the above) (example|code|snippet|program|script)\b", re.I)
 
 
-def _only_leads_in(sentence: str) -> bool:
+def only_leads_in(sentence: str) -> bool:
+    """A sentence that only introduces what follows: it ends in a colon and has no citation or
+    inline code of its own ("For example:", not "Strip a prefix with `str.removeprefix` [1]:")."""
     return sentence.rstrip().endswith(":") and "`" not in sentence and not has_citation(sentence)
 
 
@@ -177,6 +179,6 @@ def without_example_talk(text: str, note: str) -> str:
         # A sentence ending in a colon right before the note introduced it ("For example:", "Set up
         # the server:"; 6 of 74 blind-graded answers kept one), unless it says something of its own
         # (a citation or inline code: "Strip a prefix with `str.removeprefix` [1]:").
-        if 0 <= i < len(pieces) and pieces[i][0] and (pattern.match(pieces[i][1]) or step < 0 and _only_leads_in(pieces[i][1])):
+        if 0 <= i < len(pieces) and pieces[i][0] and (pattern.match(pieces[i][1]) or step < 0 and only_leads_in(pieces[i][1])):
             drop.add(i)
     return tidy_prose("".join(piece for i, (_, piece) in enumerate(pieces) if i not in drop))

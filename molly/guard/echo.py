@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from molly.document import segments, tidy_prose
+from molly.document import only_leads_in, segments, tidy_prose
 from molly.schemas import Passage
 
 # Narration of the request in the third person; the tutor speaks to the learner.
@@ -55,4 +55,11 @@ def strip_echo(text: str, question: str, passages: list[Passage]) -> tuple[str, 
         if is_sentence:
             piece = _to_learner(piece)
         out.append(piece)
+    # A lead-in left last introduces nothing ("… consider the following question:" after its
+    # question was removed; a held-out debugging answer ended so).
+    while out and not out[-1].strip():
+        out.pop()
+    if out and only_leads_in(out[-1]) and not out[-1].lstrip().startswith("```"):
+        out.pop()
+        removed += 1
     return tidy_prose("".join(out)), removed

@@ -28,3 +28,10 @@ def test_an_ordinary_answer_is_unchanged() -> None:
     draft = "Use `len(word)` to get the number of characters [1].\n\n```python\nprint(len('hi'))\n```"
     assert strip_echo(draft, "How do I get the length of a word?", passages) == (draft, 0)
     assert strip_echo("Hi.", "len?", [])[1] == 0  # a question under four words is never matched
+
+
+def test_a_lead_in_left_last_goes() -> None:
+    draft = "Look at line 3 first.\n\nTo help you look at this line, consider the following question:"
+    assert strip_echo(draft, "why?", []) == ("Look at line 3 first.", 1)
+    kept = "Strip a prefix with `str.removeprefix` [1]:"
+    assert strip_echo(kept, "why?", []) == (kept, 0)  # it says something of its own
