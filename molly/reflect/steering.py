@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import re
 
-from molly.document import without_example_talk
 from molly.schemas import Check, CourseProfile, IntentKind
 
 NO_COURSE = CourseProfile(name="")
@@ -100,8 +99,6 @@ def apply(text: str, profile: CourseProfile, intent: IntentKind) -> tuple[str, l
         return m.group(0)
 
     text = _FENCE.sub(block, text)
-    for note in dict.fromkeys(NOTE_MARK.findall(text)):
-        text = without_example_talk(text, note)
     if profile.avoid:
         # The final answer complies either way; the detail says whether the draft had to be cut.
         checks.append(Check(name="course_avoid_list", passed=True,
@@ -118,8 +115,6 @@ def _defined(code: str) -> set[str]:
     return set(re.findall(r"^\s*def\s+(\w+)\s*\(", code, re.M))
 
 
-# The notes that replace a removed block, so the sentence introducing the block goes with it.
-NOTE_MARK = re.compile(r"\*\((?:An example here used|Full code was removed|The corrected code was removed)[^)]*\)\*")
 LEAK_SHARE = 0.8  # the issue's own rule (>= 80 % of the fixed program's lines), not a tuned figure
 
 
@@ -154,7 +149,4 @@ def without_fix(text: str, original: str, fixed: str) -> tuple[str, int]:
             return "*(The corrected code was removed: this course gives hints, so you can make the change yourself.)*"
         return m.group(0)
 
-    text = _FENCE.sub(block, text)
-    for note in dict.fromkeys(NOTE_MARK.findall(text)):
-        text = without_example_talk(text, note)
-    return text, removed
+    return _FENCE.sub(block, text), removed

@@ -62,11 +62,3 @@ def test_under_hints_only_the_models_own_rewrite_goes_even_beside_a_verified_fix
     out, removed = without_fix(f"A better way:\n```python\n{other}```", mine, fixed)
     assert removed == 1 and "seen.add" not in out
 
-
-def test_the_sentence_introducing_a_removed_block_goes_with_it() -> None:
-    # "Here's an example code snippet:" before a removed solution was left pointing at nothing.
-    answer = ("Count each word once [1]. Here is the full program:\n\n```python\ncounts = {}\nfor w in words:\n"
-              "    counts[w] = counts.get(w, 0) + 1\nprint(counts)\n```\n\nTry it on a short sentence first.")
-    text, _ = apply(answer, PROFILE.model_copy(update={"avoid": []}), IntentKind.SOLUTION_REQUEST)
-    assert "full program" not in text and "hints for graded work" in text
-    assert text.startswith("Count each word once [1].") and text.endswith("Try it on a short sentence first.")
