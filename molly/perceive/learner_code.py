@@ -62,12 +62,16 @@ class Reproduction:
         return self.traceback.strip().splitlines()[-1] if self.traceback.strip() else ""
 
 
+def fenced_python(message: str) -> str:
+    """The message's fenced Python blocks joined, doctest prompts removed ("" if there are none)."""
+    return "\n".join(repl_to_source(c) if ">>>" in c else c for _, c in python_blocks(message))
+
+
 def learner_snippet(question: str) -> str | None:
     """The learner's self-contained Python, if the question holds some: its fenced blocks joined,
     or the whole message when all of it parses as a few lines of Python. None otherwise."""
-    blocks = [code for _, code in python_blocks(question)]
-    source = "\n".join(repl_to_source(c) if ">>>" in c else c for c in blocks)
-    if not blocks:
+    source = fenced_python(question)
+    if not python_blocks(question):
         lines = [ln for ln in question.strip().splitlines() if ln.strip()]
         if len(lines) < 2 or not any(re.search(r"[=()\[\]:]", ln) for ln in lines):
             return None

@@ -21,7 +21,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from molly.document import python_blocks, repl_to_source
+from molly.document import python_blocks
+from molly.perceive.learner_code import fenced_python
 from molly.schemas import Check
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,7 @@ def code_to_review(message: str) -> str | None:
     """The learner's Python: its fenced blocks joined (doctest prompts removed), or the whole
     message when all of it parses as Python. None when there is none or it does not parse (the
     SyntaxError is then the fact to tell, which running the code gives)."""
-    blocks = [code for _, code in python_blocks(message)]
-    source = "\n".join(repl_to_source(c) if ">>>" in c else c for c in blocks) if blocks else message.strip()
+    source = fenced_python(message) if python_blocks(message) else message.strip()
     if not source.strip() or len(source) > 20_000:
         return None
     try:
