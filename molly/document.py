@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 import re
 
-_FENCE = re.compile(r"```([\w+-]*)[^\n]*\n(.*?)```", re.S)
+# Backtick and tilde fences alike (CommonMark allows both; the model writes ``~~~`` now and then).
+_FENCE = re.compile(r"(```|~~~)([\w+-]*)[^\n]*\n(.*?)\1", re.S)
 _INLINE = re.compile(r"`[^`\n]*`")
 CITE = re.compile(r"(?<![\w\]\)'\"])\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 # Fence labels that claim Python; an unlabelled block is taken for Python too (the model often omits
@@ -38,9 +39,37 @@ def cited_refs(text: str) -> list[int]:
     return seen
 
 
+# The prose between a Python block and an unlabelled block that shows its output ("Output:", "This
+# prints:"); such a block is the output, not more code (a lone "Hello, world!" failed the syntax check).
+_OUTPUT_CUE = re.compile(r"(?i)\b(output|outputs|prints?|printed|displays?|shows?|results?|you(?:'ll| will)? (?:see|get)|gives?)\b")
+_OUTPUT_LABELS = {"output", "text", "console", "stdout", "none", "plaintext", "txt"}
+
+
+def _blocks(text: str) -> list[tuple[re.Match[str], str]]:
+    """Every fenced block with its kind: "python", "output" (what the Python block before it
+    printed) or "other" (another language)."""
+    out: list[tuple[re.Match[str], str]] = []
+    for m in _FENCE.finditer(text):
+        label = m.group(2).lower()
+        after_python = bool(out) and out[-1][1] == "python"
+        between = text[out[-1][0].end() : m.start()].strip() if out else ""
+        shows_output = after_python and len(between) <= 200 and (
+            label in _OUTPUT_LABELS or label == "" and bool(_OUTPUT_CUE.search(between)) and between.endswith(":"))
+        out.append((m, "output" if shows_output else "python" if label in _PYTHON else "other"))
+    return out
+
+
 def python_blocks(text: str) -> list[tuple[str, str]]:
-    """(whole fenced block, code) for every block labelled Python or not labelled at all."""
-    return [(m.group(0), m.group(2)) for m in _FENCE.finditer(text) if m.group(1).lower() in _PYTHON]
+    """(whole fenced block, code) for every block labelled Python or not labelled at all, except
+    an unlabelled block that shows the output of the Python block before it."""
+    return [(m.group(0), m.group(3)) for m, kind in _blocks(text) if kind == "python"]
+
+
+def output_blocks(text: str) -> list[tuple[str, str, str]]:
+    """(Python code, whole output block, its content) for every block that shows what the Python
+    block just before it prints."""
+    blocks = _blocks(text)
+    return [(blocks[i - 1][0].group(3), m.group(0), m.group(3)) for i, (m, kind) in enumerate(blocks) if kind == "output"]
 
 
 def repl_to_source(code: str) -> str:

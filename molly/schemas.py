@@ -132,8 +132,9 @@ class Claim(_Frozen):
     cites: list[int] = Field(default_factory=list)
     verdict: Literal["supported", "unsupported", "unchecked", "not_a_claim"]  # not_a_claim: a lead-in
     reason: str = ""
-    by: Literal["", "words", "model"] = Field(default="", description=(
-        "What decided a 'supported' verdict: its words found in the passage (a rule), or the model's reading."))
+    by: Literal["", "words", "run", "model"] = Field(default="", description=(
+        "What decided a 'supported' verdict: its words and meaning matched to a passage sentence (rules), "
+        "the result it states compared with a real run, or the model's reading."))
     shown: bool = Field(default=True, description="False when the sentence was removed from the answer.")
 
 

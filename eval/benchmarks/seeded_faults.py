@@ -1,12 +1,15 @@
 """Benchmark (not a test): does reflection catch planted faults, and leave clean answers alone?
 
     .venv/bin/python eval/benchmarks/seeded_faults.py [--limit N] [--rules-only]
+    .venv/bin/python eval/benchmarks/seeded_faults.py --set semantic_faults --split tune [--rules-only]
 
 Runs every answer of ``eval/datasets/seeded_answers.jsonl`` (120 faulty, 120 clean) through the
 same reflection and code check a draft gets, with the embedded model as the judge (``--rules-only``:
 an LLM that finds nothing unsupported, to see what the rules alone catch), and prints catch rates
 per fault kind and false alarms on clean answers. Rows are appended as they finish, so an
 interrupted run resumes. Results in ``eval/benchmarks/results/seeded_faults[_rules].json``.
+``--set semantic_faults`` scores the independent set of meaning-level faults instead
+(``eval/datasets/semantic_faults.jsonl``, written without reading the checks), one ``--split`` at a time.
 """
 
 from __future__ import annotations
@@ -31,13 +34,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--rules-only", action="store_true")
+    ap.add_argument("--set", default="seeded_answers", help="a file of eval/datasets without .jsonl")
+    ap.add_argument("--split", default=None, help="only the rows of this split (tune, heldout)")
     args = ap.parse_args()
     settings = Settings()
-    name = "seeded_faults_rules" if args.rules_only else "seeded_faults"
+    base = "seeded_faults" if args.set == "seeded_answers" else args.set
+    name = "_".join(filter(None, [base, args.split, "rules" if args.rules_only else ""]))
     out = ROOT / "eval" / "benchmarks" / "results" / f"{name}.json"
     rows_path = out.with_suffix(".rows.jsonl")
     chunks = {c.id: c for c in load_corpus(settings.kb_dir)[0]}
-    items = load_seeded(ROOT / "eval" / "datasets" / "seeded_answers.jsonl")[: args.limit]
+    items = [i for i in load_seeded(ROOT / "eval" / "datasets" / f"{args.set}.jsonl")
+             if args.split is None or i.get("split") == args.split][: args.limit]
     llm = ScriptedChatModel(default="NONE") if args.rules_only else build_chat_model(settings)
     embedder, sandbox = build_embedder(settings), Sandbox()
     log = RowLog(rows_path, key=lambda r: r["id"])

@@ -1,10 +1,10 @@
 """The badge: one line saying what was verified in an answer, and nothing it was not.
 
 "✓ Checked" appears only when every shown sentence and every code block passed a check that could
-have failed on meaning. No sentence check does that yet: the rules compare words (on 64 answers
-each with one meaning-level fault, such as True and False swapped, they caught 1), and the verdict
-is the 1.5B model's reading. So sentences are counted by how they were checked, code by what
-running it showed, and a learner's fix by the examples it was verified on.
+have failed on meaning: a sentence matched to a docs sentence with no antonym, number, type,
+value, exception or API name changed (``meaning.py``), or a stated result compared with a real run
+(``stated.py``); every block ran. A sentence the 1.5B model judged, or that nothing checked,
+keeps the word away, and the badge counts each kind.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from molly.reflect.codecheck import NOTHING_TO_RUN, OUTPUT_CORRECTED, OUTPUT_MATCHES
+from molly.reflect.stated import STATED
 from molly.sandbox import PYTHON_VERSION
 from molly.schemas import Answer, Check
 
@@ -23,22 +24,26 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
-def sentence_part(answer: Answer) -> str:
-    """How the shown factual sentences were checked: by their words, by the model, or not at all."""
+def sentence_part(answer: Answer) -> tuple[str, bool]:
+    """How the shown factual sentences were checked (by the docs' words and meaning, by a run, by
+    the model, or not at all), and whether every one was checked on meaning."""
     claims = [c for c in answer.claims if c.shown and c.verdict != "not_a_claim"]
     if not claims:
-        return ""
+        return "", True
     n = len(claims)
-    if not answer.passages:
-        return f"{_plural(n, 'sentence')} not checked: no docs passage matched"
-    words = sum(c.verdict == "supported" and c.by == "words" for c in claims)
+    docs = sum(c.verdict == "supported" and c.by == "words" for c in claims)
+    ran = sum(c.verdict == "supported" and c.by == "run" for c in claims)
     model = sum(c.verdict == "supported" and c.by == "model" for c in claims)
-    bits = [f"{words} of {n} sentences use the cited docs' words"] if words else []
+    bits = [f"{docs} of {n} sentences match the cited docs"] if docs else []
+    if ran:
+        bits.append(f"{ran} of {n} state a result a run confirmed")
     if model:
         bits.append(f"{model} of {n} judged supported by the model")
-    if rest := n - words - model:
+    if (rest := n - docs - ran - model) and rest == n and not answer.passages:
+        bits.append(f"{_plural(n, 'sentence')} not checked: no docs passage matched")
+    elif rest:
         bits.append(f"{rest} of {n} not checked")
-    return ", ".join(bits)
+    return ", ".join(bits), docs + ran == n
 
 
 def code_part(checks: list[Check]) -> tuple[str, bool]:
@@ -72,17 +77,25 @@ def fix_part(checks: list[Check]) -> str:
     return ""
 
 
+def stated_part(checks: list[Check]) -> str:
+    """How many results stated in prose or output blocks were compared with a real run."""
+    for c in checks:
+        if c.name == STATED:
+            return c.detail.replace(f" with a run on Python {PYTHON_VERSION}", " with a run")
+    return ""
+
+
 def badge(answer: Answer) -> str:
     """The badge line for ``answer`` ('' when nothing was checked, as for a declined request)."""
     if answer.withheld:
         return WITHHELD
-    sentences = sentence_part(answer)
+    sentences, all_sentences = sentence_part(answer)
     code, all_ran = code_part(answer.checks)
+    stated = stated_part(answer.checks)
     fix = fix_part(answer.checks)
-    said = [p for p in (sentences, code, fix) if p]
+    said = [p for p in (sentences, code, stated, fix) if p]
     if not said:
         return ""
-    # Every sentence would need a meaning-level check; for now only an answer with no factual
-    # sentence, whose every block ran, and whose fix (if any) was verified, earns the word.
-    checked = not sentences and (code == "" or all_ran) and fix != "no verified fix" and bool(code or fix)
+    stated_ok = not stated or all(c.passed for c in answer.checks if c.name == STATED)
+    checked = all_sentences and (code == "" or all_ran) and stated_ok and fix != "no verified fix"
     return f"{'✓ **Checked**' if checked else '**What I checked**'} — " + " · ".join(said)

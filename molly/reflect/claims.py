@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from molly.document import CITE, cited_refs, drop_sentences, segments
+from molly.reflect import meaning
 from molly.retrieval.embedder import Embedder
 from molly.schemas import Claim, Passage
 from molly.text import STOPWORDS
@@ -38,6 +39,7 @@ class Finding:
     recite: tuple[int, int] | None = None  # (cited, better) passage numbers
     supported: str = ""  # why the rules alone accept it
     lead_in: bool = False  # "For example:" introduces code; it asserts nothing
+    ran: bool = False  # ``supported`` by comparing the result it states with a real run
 
 
 _NEGATIONS = frozenset({"not", "no", "never", "cannot", "none", "nothing", "neither", "nor", "without"})
@@ -112,15 +114,20 @@ def quote_problem(sentence: str, passages: list[Passage], question: str = "") ->
 
 
 def find_problems(claims: list[str], passages: list[Passage], embedder: Embedder | None = None,
-                  question: str = "") -> list[Finding]:
+                  question: str = "", ran: dict[str, str] | None = None) -> list[Finding]:
     """One finding per claim, from the deterministic checks above (``question``: the learner's
-    message, which a claim may quote)."""
+    message, which a claim may quote; ``ran``: sentences whose stated results a real run
+    confirmed or corrected, with what it showed)."""
     by_ref = {p.ref: p for p in passages}
     refs = set(by_ref)
+    ran = ran or {}
     findings = []
     for sentence in claims:
         if is_lead_in(sentence):
             findings.append(Finding(lead_in=True))
+            continue
+        if sentence in ran:
+            findings.append(Finding(supported=ran[sentence], ran=True))
             continue
         cites = cited_refs(sentence)
         unknown = [n for n in cites if n not in refs]
@@ -128,8 +135,12 @@ def find_problems(claims: list[str], passages: list[Passage], embedder: Embedder
             findings.append(Finding(problem=f"cites [{', '.join(map(str, unknown))}], which was not retrieved"))
         elif problem := quote_problem(sentence, passages, question):
             findings.append(Finding(problem=problem))
+        elif problem := meaning.mismatch(sentence, [by_ref[n] for n in cites if n in by_ref] or passages):
+            findings.append(Finding(problem=problem))
         elif len(known := [by_ref[n] for n in cites if n in by_ref]) == 1:
             supported, problem = word_support(sentence, known[0])
+            if supported and meaning.align(meaning.read(sentence), known) is None:
+                supported = ""  # its words are spread over the passage: no one sentence says it
             findings.append(Finding(problem=problem, supported=supported))
         else:
             findings.append(Finding())
@@ -162,7 +173,8 @@ def verdicts(claims: list[str], findings: list[Finding], unsupported: tuple[int,
         elif finding.problem:
             out.append(Claim(text=sentence, cites=cites, verdict="unsupported", reason=finding.problem))
         elif finding.supported:
-            out.append(Claim(text=sentence, cites=cites, verdict="supported", reason=finding.supported, by="words"))
+            out.append(Claim(text=sentence, cites=cites, verdict="supported", reason=finding.supported,
+                             by="run" if finding.ran else "words"))
         elif unsupported is not None and i in unsupported:
             out.append(Claim(text=sentence, cites=cites, verdict="unsupported",
                              reason="the check found no support for it in the passages"))

@@ -33,7 +33,7 @@ def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passage
     ``kind`` and ``profile`` choose the steering; without ``sandbox`` no code is run.
     ``hidden_fix`` (the learner's code, its verified fix) is given under hints only: a block
     showing the fix is removed."""
-    checked = verify_claims(llm, messages, draft, passages, counter, embedder, rules, question)
+    checked = verify_claims(llm, messages, draft, passages, counter, embedder, rules, question, sandbox)
     if checked.withheld:
         return checked
     text, checks = checked.text, list(checked.checks)

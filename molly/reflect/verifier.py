@@ -19,7 +19,9 @@ from molly.reflect.attribution import attribute
 from molly.reflect.checks import deterministic_checks, drop_failures, numbered_sentences, parse_verdict, problems_text
 from molly.reflect.claims import Finding, claim_texts, find_problems, revise, verdicts
 from molly.reflect.coderepair import repair_code
+from molly.reflect.stated import check_stated
 from molly.retrieval.embedder import Embedder, MemoEmbedder
+from molly.sandbox import Sandbox
 from molly.schemas import Check, Claim, Passage
 
 
@@ -35,10 +37,12 @@ class Reflection:
 
 def verify_claims(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passages: list[Passage],
             counter: UsageCounter, embedder: Embedder | None = None, rules: bool = True,
-            question: str = "") -> Reflection:
+            question: str = "", sandbox: Sandbox | None = None) -> Reflection:
     """Check ``draft`` (written in reply to ``messages``) against ``passages``; one LLM call.
     Without ``rules`` the LLM judges every sentence (the claim rules of ``claims.py`` are skipped).
-    ``question`` (the learner's message) may be quoted without a passage."""
+    ``question`` (the learner's message) may be quoted without a passage. With ``sandbox``, the
+    results the answer states are compared with real runs first (``stated.py``), corrected when
+    wrong, and those sentences are decided by the run, not the words or the model."""
     # Code blocks are mended first; the conversation keeps the model's own draft, whose tokens
     # llama.cpp and vLLM already hold in their cache.
     text, repairs = repair_code(draft)
@@ -52,6 +56,12 @@ def verify_claims(llm: BaseChatModel, messages: list[BaseMessage], draft: str, p
         if added:
             checks.append(Check(name="citations_attributed", passed=True,
                                 detail=f"{added} uncited sentence(s) matched to their passage"))
+    ran: dict[str, str] = {}
+    if sandbox is not None:
+        text, outcomes, stated_checks = check_stated(text, sandbox)
+        checks += stated_checks
+        ran = {o.claim: (f"its stated result was corrected from a run (it said `{o.stated}`)" if o.corrected
+                         else "its stated result matches a run") for o in outcomes if o.compared}
     first = deterministic_checks(text, passages)
     sentences = claim_texts(text)
     claims: list[Claim] = []
@@ -61,10 +71,12 @@ def verify_claims(llm: BaseChatModel, messages: list[BaseMessage], draft: str, p
         # passed as "all 1 sentences supported"); and no LLM call.
         checks.append(Check(name="claims_supported", passed=False, detail=(
             "no documentation passage matched the question: general guidance, not checked against the docs")))
-        claims = [Claim(text=c, verdict="unchecked", reason="no documentation passage to check it against")
+        claims = [Claim(text=c, verdict="supported", reason=ran[c], by="run") if c in ran else
+                  Claim(text=c, verdict="unchecked", reason="no documentation passage to check it against")
                   for c in sentences]
     elif sentences:
-        findings = find_problems(sentences, passages, embedder, question) if rules else [Finding() for _ in sentences]
+        findings = (find_problems(sentences, passages, embedder, question, ran) if rules
+                    else [Finding() for _ in sentences])
         # The LLM judges only what the rules left open; when they decided everything, no call.
         ask_about = {i for i, f in enumerate(findings, 1) if not (f.problem or f.supported or f.lead_in)}
         unsupported: tuple[int, ...] | None = ()

@@ -19,18 +19,31 @@ def answer(claims: list[Claim] = (), checks: list[Check] = (), passages: list[Pa
                   withheld=withheld)
 
 
-def test_word_matched_sentences_are_counted_as_such_and_never_called_checked() -> None:
+def test_sentences_are_counted_by_the_check_that_decided_them() -> None:
     claims = [Claim(text="a", verdict="supported", by="words"), Claim(text="b", verdict="supported", by="model"),
               Claim(text="c", verdict="unchecked"), Claim(text="Here is how:", verdict="not_a_claim"),
               Claim(text="gone", verdict="unsupported", shown=False)]
     line = badge(answer(claims, [Check(name="code_ran_1", passed=True, detail="ran on Python 3.11, x")]))
     assert line.startswith("**What I checked**") and "✓" not in line
-    assert "1 of 3 sentences use the cited docs' words" in line
+    assert "1 of 3 sentences match the cited docs" in line
     assert "1 of 3 judged supported by the model" in line and "1 of 3 not checked" in line
     assert "1 of 1 example ran on Python 3.11" in line
 
 
-def test_checked_only_when_every_block_ran_and_no_sentence_rests_on_words() -> None:
+def test_checked_when_every_sentence_matched_the_docs_or_a_run_and_every_block_ran() -> None:
+    ran_ok = Check(name="code_ran_1", passed=True, detail="ran on Python 3.11, x")
+    stated = Check(name="stated_results", passed=True, detail="1 of 1 stated result(s) compared with a run on Python 3.11")
+    claims = [Claim(text="a", verdict="supported", by="words"), Claim(text="b", verdict="supported", by="run")]
+    line = badge(answer(claims, [ran_ok, stated]))
+    assert line == ("✓ **Checked** — 1 of 2 sentences match the cited docs, 1 of 2 state a result a run confirmed"
+                    " · 1 of 1 example ran on Python 3.11 · 1 of 1 stated result(s) compared with a run")
+    model = [*claims, Claim(text="c", verdict="supported", by="model")]
+    assert badge(answer(model, [ran_ok, stated])).startswith("**What I checked**")
+    uncompared = stated.model_copy(update={"passed": False, "detail": "0 of 1 stated result(s) compared"})
+    assert badge(answer(claims, [ran_ok, uncompared])).startswith("**What I checked**")
+
+
+def test_checked_only_when_every_block_ran() -> None:
     ran = Check(name="code_ran_1", passed=True, detail=f"ran on Python 3.11, x; {OUTPUT_MATCHES} (2)")
     assert badge(answer([], [ran])).startswith("✓ **Checked** — 1 of 1 example ran on Python 3.11, stated output checked in 1")
     empty = Check(name="code_ran_2", passed=True, detail=NOTHING_TO_RUN)
