@@ -65,6 +65,16 @@ def python_blocks(text: str) -> list[tuple[str, str]]:
     return [(m.group(0), m.group(3)) for m, kind in _blocks(text) if kind == "python"]
 
 
+def without_output(text: str, block: str) -> str:
+    """``text`` without the output block (and its "Output:" lead-in) that shows what the Python
+    ``block`` printed: when the example goes, what it printed goes with it."""
+    blocks = _blocks(text)
+    for i, (m, kind) in enumerate(blocks):
+        if kind == "output" and blocks[i - 1][0].group(0) == block:
+            return text[: blocks[i - 1][0].end()] + text[m.end() :]
+    return text
+
+
 def output_blocks(text: str) -> list[tuple[str, str, str]]:
     """(Python code, whole output block, its content) for every block that shows what the Python
     block just before it prints."""
@@ -178,7 +188,9 @@ def tidy_prose(text: str) -> str:
 # read-a-file answer kept "Here's an example of how to modify pickling behavior for a class [4].").
 _INTRODUCES = re.compile(r"^\W*(here['’]s|here is|here are|below is|the following)\b[^.]*\b(example|code|snippet)s?\b",
                          re.I)
-_DESCRIBES = re.compile(r"^\W*(in )?(this|that|the above) (example|code|snippet|program|script)\b", re.I)
+_DESCRIBES = re.compile(r"^\W*(?:(in )?(this|that|the above) (example|code|snippet|program|script)\b|"
+                        r"(this|that|it) (will |would )?(prints?|outputs?|displays?|shows?|gives?)\b|"
+                        r"the output (is|will be|would be)\b)", re.I)
 
 
 def only_leads_in(sentence: str) -> bool:

@@ -36,6 +36,7 @@ from molly.evaluation.metrics import aggregate, percentile, retrieval_scores
 from molly.evaluation.rowlog import RowLog
 from molly.llm import UsageCounter
 from molly.prompting import load_prompt
+from molly.reflect.stated import STATED
 from molly.retrieval.retriever import DenseRetriever
 from molly.sandbox import Sandbox
 from molly.schemas import Answer, IntentKind
@@ -66,6 +67,13 @@ def answer_row(answer: Answer, item: EvalItem, aliases: dict[str, str]) -> dict[
         metrics["citations_valid_rate"] = float(checks["citations_retrieved"])
     if item.intent is not None:
         metrics["intent_accuracy"] = float(answer.intent.kind == item.intent)
+    shown = [c for c in answer.claims if c.shown and c.verdict != "not_a_claim"]
+    if shown:  # how the sentences a learner reads were checked (reflect/badge.py says the same)
+        metrics["sentences_docs_matched"] = sum(c.verdict == "supported" and c.by == "words" for c in shown) / len(shown)
+        metrics["sentences_run_confirmed"] = sum(c.verdict == "supported" and c.by == "run" for c in shown) / len(shown)
+    if stated := next((c for c in answer.checks if c.name == STATED), None):
+        compared, total = (int(n) for n in stated.detail.split(" stated")[0].split(" of "))
+        metrics["stated_results_compared"] = compared / total
     if item.gold_urls and answer.passages:
         used = retrieval_scores([p.chunk for p in answer.passages], item.gold_urls, aliases)
         metrics.update({f"used_{k}": v for k, v in used.items() if k.endswith(("hit@5", "mrr@10"))})
@@ -243,8 +251,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     """report.md: one table of the headline metrics per configuration, then per dataset."""
     names = ["anchor_hit@1", "anchor_hit@5", "anchor_hit@10", "anchor_mrr@10", "page_hit@1", "page_hit@5",
              "page_hit@10", "page_mrr@10", "intent_accuracy", "faithfulness", "correctness", "correctness_similarity",
-             "code_runs_rate", "solution_leak_rate", "citations_valid_rate", "withheld_rate",
-             "latency_p50_s", "latency_p95_s", "llm_calls_per_turn", "prompt_tokens_per_turn", "error_rate"]
+             "code_runs_rate", "sentences_docs_matched", "sentences_run_confirmed", "stated_results_compared",
+             "solution_leak_rate", "citations_valid_rate", "withheld_rate", "latency_p50_s", "latency_p95_s", "llm_calls_per_turn", "prompt_tokens_per_turn", "error_rate"]
     rows_by = ", ".join(f"`{c}` {n}" for c, n in report["meta"]["row_commits"].items())
     lines = ["# Molly evaluation report", "", f"commit `{report['meta']['git_commit']}` (rows made at: {rows_by}), "
              f"backend `{report['meta']['llm_backend']}`, prompts {report['meta']['prompts']}", ""]

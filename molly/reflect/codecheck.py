@@ -22,7 +22,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from molly.document import python_blocks, repl_to_source, segments, without_example_talk
+from molly.document import python_blocks, repl_to_source, segments, without_example_talk, without_output
 from molly.sandbox import PYTHON_VERSION, RunResult, Sandbox, missing_from_stdlib, needs_context
 from molly.schemas import Check, Passage
 
@@ -227,7 +227,7 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
             if missing := missing_from_stdlib(error):  # before the note, which names both too
                 text = _correct_import_claims(text, *missing)
             note = f"*(An example was removed: run on Python {PYTHON_VERSION} it failed with `{error}`.)*"
-            text = without_example_talk(text.replace(block, note, 1), note)
+            text = without_example_talk(without_output(text, block).replace(block, note, 1), note)
             checks.append(Check(name=f"code_ran_{n}", passed=False, detail=f"failed on {where}: {error}; removed"))
     return text, checks
 

@@ -192,3 +192,18 @@ def test_split_runs_only_that_splits_items(tmp_path: Path, settings: Settings, h
     run = EvalRun(settings, hash_retriever, lambda: None, {}, judge=False)  # type: ignore[arg-type,return-value]
     report = run.run([path], [RETRIEVAL], tmp_path / "r", split="heldout")
     assert report["configs"][RETRIEVAL]["questions"] == 2 and report["meta"]["split"] == "heldout"
+
+
+def test_rows_say_how_the_shown_sentences_and_stated_results_were_checked() -> None:
+    from molly.evaluation.datasets import EvalItem
+    from molly.evaluation.runner import answer_row
+    from molly.schemas import Answer, Check, Claim, Intent
+
+    claims = [Claim(text="a", verdict="supported", by="words"), Claim(text="b", verdict="supported", by="run"),
+              Claim(text="c", verdict="supported", by="model"), Claim(text="d", verdict="unchecked"),
+              Claim(text="e", verdict="unsupported", shown=False), Claim(text="For example:", verdict="not_a_claim")]
+    stated = Check(name="stated_results", passed=False, detail="1 of 2 stated result(s) compared with a run on Python 3.11")
+    answer = Answer(text="t", intent=Intent(kind=IntentKind.HOWTO), claims=claims, checks=[stated])
+    metrics = answer_row(answer, EvalItem(id="x", question="q"), {})["metrics"]
+    assert metrics["sentences_docs_matched"] == 0.25 and metrics["sentences_run_confirmed"] == 0.25
+    assert metrics["stated_results_compared"] == 0.5

@@ -66,3 +66,12 @@ def test_a_sentence_decided_by_a_run_is_not_sent_to_the_model(sandbox: Sandbox) 
                            sandbox=sandbox)
     assert result.text == "`bisect.bisect([1, 2, 4], 3)` returns `2` [1]."
     assert [(c.verdict, c.by) for c in result.claims] == [("supported", "run")]
+
+
+def test_a_removed_example_takes_its_output_and_the_sentence_stating_it_along(sandbox: Sandbox) -> None:
+    text = ("Pop the largest key [1]:\n\n```python\nd = {'a': 1}\nprint(d.pop('b'))\n```\n\nOutput:\n\n```\n1\n```\n\n"
+            "This prints `1`. Dictionaries map keys to values [1].")
+    new, ran = check_code(text, sandbox)
+    assert not ran[0].passed and "KeyError" in new
+    assert "Output:" not in new and "```\n1\n```" not in new and "This prints" not in new
+    assert new.endswith("Dictionaries map keys to values [1].")
