@@ -74,11 +74,25 @@ def word_support(claim: str, passage: Passage) -> tuple[str, str]:
     best = max(sentences, key=lambda t: len(content & _content(t)), default=[])
     negated = any(w in _NEGATIONS for w in words)
     copied = bool(best) and len(content & _content(best)) >= SENTENCE_COVERED * len(content)
-    if copied and negated != any(w in _NEGATIONS for w in best):
+    shared = set(words) & set(best)
+    if copied and _negates(words, shared) != _negates(best, shared):
         return "", f"copies [{passage.ref}] but {'adds' if negated else 'drops'} a negation: it says the opposite"
     if len(content & content_words(body)) >= WORDS_COVERED * len(content) and (copied or not negated):
         return f"its words are in [{passage.ref}]", ""
     return "", ""
+
+
+def _negates(words: list[str], shared: set[str]) -> bool:
+    """Whether a negation bears on a word both sentences share: the next word that is not a
+    stop word is one of them. A passage's "with or without surrounding parentheses" or "use set(), not {}; the latter
+    ..." negates nothing the claim copied (2 false alarms in 48 clean answers of semantic_faults
+    tune, before this scope)."""
+    for i, w in enumerate(words):
+        if w in _NEGATIONS:
+            after = next((v for v in words[i + 1 :] if v not in STOPWORDS and v not in _NEGATIONS), "")
+            if after in shared:
+                return True
+    return False
 
 
 def is_lead_in(sentence: str) -> bool:
@@ -139,7 +153,7 @@ def find_problems(claims: list[str], passages: list[Passage], embedder: Embedder
             findings.append(Finding(problem=problem))
         elif len(known := [by_ref[n] for n in cites if n in by_ref]) == 1:
             supported, problem = word_support(sentence, known[0])
-            if supported and meaning.align(meaning.read(sentence), known) is None:
+            if supported and not meaning.aligned(meaning.read(sentence), known):
                 supported = ""  # its words are spread over the passage: no one sentence says it
             findings.append(Finding(problem=problem, supported=supported))
         else:

@@ -144,31 +144,44 @@ def _tokens_in_order(sentence: str) -> list[str]:
     return _WORD.findall(CITE.sub(" ", sentence).replace("`", " "))
 
 
+def _term(token: str) -> str:
+    """A term's value for comparison: "two" and "2", "tuples" and "tuple", "true" and "True" agree."""
+    low = token.lower()
+    return _NUMBER_WORDS.get(low) or _TYPES.get(low) or _CONSTANTS.get(low) or low
+
+
 def _swapped_in_context(claim: str, aligned: str) -> tuple[str, str, str] | None:
-    """(claim's term, passage's term, their shared context) when both sentences have the same two
-    words right after a term but different terms of one kind, or antonyms, before them: "returns
-    False if all characters ..." against "Return True if all characters ...". Catches the swaps
-    the set rules miss because the passage names both terms elsewhere."""
+    """(claim's term, passage's term, their context) when both sentences have the same words around
+    a term (two after, one on each side, or two before) but different terms of one kind, or WordNet
+    antonyms: "returns False if all characters ..." against "Return True if all characters ...",
+    "in ascending order" against "in descending order". Catches the swaps the set rules miss because
+    the passage names both terms elsewhere; antonyms are compared only so, in place (a bare "passed"
+    against a "failed" elsewhere in the sentence is no contradiction)."""
     def contexts(tokens: list[str]) -> list[tuple[str, tuple[str, ...]]]:
-        out: list[tuple[str, tuple[str, ...]]] = []
+        # The two words after a term, the one before and after it, or the two before it.
+        stems = [_stem(t.lower()) for t in tokens]
+        out = []
         for i, tok in enumerate(tokens):
-            after = tuple(_stem(t.lower()) for t in tokens[i + 1 :] if t.lower() not in _stopwords())[:2]
-            if len(after) == 2:
-                out.append((tok, after))
+            for lo, hi in ((1, 3), (-1, 2), (-2, 1)):
+                if 0 <= i + lo and i + hi <= len(tokens):
+                    out.append((tok, (str(lo), *stems[i + lo : i], "_", *stems[i + 1 : i + hi])))
         return out
 
     theirs: dict[tuple[str, ...], list[str]] = {}
     for tok, after in contexts(_tokens_in_order(aligned)):
         theirs.setdefault(after, []).append(tok)
-    for tok, after in contexts(_tokens_in_order(claim)):
+    mine: dict[tuple[str, ...], set[str]] = {}
+    for tok, after in (found := contexts(_tokens_in_order(claim))):
+        mine.setdefault(after, set()).add(_term(tok))
+    for tok, after in found:
         others = theirs.get(after, [])
-        if not others or tok in others or tok.lower() in {o.lower() for o in others}:
-            continue
+        if not others or _term(tok) in {_term(o) for o in others} or mine[after] & {_term(o) for o in others}:
+            continue  # the same term, or the claim says the passage's term there too
         kind = _kind(tok)
         opposite = {a for form in _lemmas(tok.lower()) for a in antonyms().get(form, ())}
         for other in others:
             if kind and _kind(other) == kind or opposite & _lemmas(other.lower()):
-                return tok, other, " ".join(after)
+                return tok, other, " ".join(after[1:])
     return None
 
 
@@ -183,54 +196,61 @@ def _entry_name(passage: Passage) -> str:
     return anchor.split(".")[-1] if anchor and anchor == title and "." in anchor else ""
 
 
-def align(claim: _Reading, passages: list[Passage]) -> tuple[Passage, str, _Reading] | None:
-    """The passage sentence sharing most of the claim's content words, if it shares enough."""
-    best: tuple[float, Passage, str, _Reading] | None = None
+def aligned(claim: _Reading, passages: list[Passage]) -> list[tuple[Passage, str, _Reading]]:
+    """The passage sentences sharing most of the claim's content words (all that tie), if they
+    share enough. A docs entry's sentences are all about the entry its title names, so the
+    title's words count for each of them ("Monday is 1 and Sunday is 7" under ``date.isoweekday()``)."""
+    best, found = 0, []
     for p in passages:
+        title = read(p.chunk.title.split(" > ")[-1]).content
         for s in _sentences(p):
             r = read(s)
-            shared = len(claim.content & r.content)
-            if shared >= 2 and (best is None or shared > best[0]):
-                best = (shared, p, s, r)
-    if best is None or best[0] < ALIGNED * len(claim.content):
-        return None
-    return best[1], best[2], best[3]
+            shared = len(claim.content & (r.content | title))
+            if shared > best:
+                best, found = shared, [(p, s, r)]
+            elif shared == best:
+                found.append((p, s, r))
+    return found if best >= 2 and best >= ALIGNED * len(claim.content) else []
 
 
 def mismatch(sentence: str, passages: list[Passage]) -> str:
-    """Why ``sentence`` says something other than the passage sentence it aligns with, or ""."""
+    """Why ``sentence`` says something other than the passage sentence it aligns with, or "".
+    With several sentences aligned equally well, a mismatch with one of them does not count if
+    another says the claim's term ("if x is true its value is returned" is the ``or`` sentence, not
+    the ``and`` one beside it)."""
     claim = read(sentence)
-    found = align(claim, passages)
-    if found is None:
-        return ""
-    passage, _, aligned = found
+    tied = aligned(claim, passages)
+    for found in tied:
+        reason, term = _against(sentence, claim, *found)
+        if reason and not any(_term(term) in {_term(w) for w in _tokens_in_order(other[1])}
+                              for other in tied if other is not found):
+            return reason
+    return ""
+
+
+def _against(sentence: str, claim: _Reading, passage: Passage, text: str, aligned: _Reading) -> tuple[str, str]:
+    """(why the claim contradicts one aligned passage sentence, the claim's term that does), or ("", "")."""
     body = read(" ".join(_sentences(passage)))
     where = f"[{passage.ref}]"
-    for word in sorted(claim.words):
-        for form in _lemmas(word):
-            for opposite in antonyms().get(form, ()):
-                flipped = {w for w in aligned.words if opposite in _lemmas(w)}
-                if flipped and not any(form in _lemmas(w) for w in aligned.words) and not any(
-                        opposite in _lemmas(w) for w in claim.words):
-                    return f'says "{word}" where {where} says "{min(flipped)}"'
     for label, mine, theirs, known in (
             ("number", claim.numbers, aligned.numbers, body.numbers),
             ("type", claim.types, aligned.types, body.types),
             ("value", claim.constants, aligned.constants, body.constants),
-            ("exception", claim.exceptions, aligned.exceptions, body.exceptions)):
+            # An entry names the exceptions it raises, often in a sentence of their own.
+            ("exception", claim.exceptions, body.exceptions, body.exceptions)):
         new, other = mine - known, theirs - mine
         if new and other:
-            return f"names {label} {min(new)} where {where} says {min(other)}"
-    if swapped := _swapped_in_context(sentence, found[1]):
-        return f'says "{swapped[0]}" where {where} says "{swapped[1]}" ({swapped[2]})'
+            return f"names {label} {min(new)} where {where} says {min(other)}", min(new)
+    if swapped := _swapped_in_context(sentence, text):
+        return f'says "{swapped[0]}" where {where} says "{swapped[1]}" ({swapped[2]})', swapped[0]
     entry = _entry_name(passage)
     if entry and entry not in claim.names and entry.lower() not in claim.words:
-        text = f"{passage.chunk.title} {passage.chunk.text}"
-        strangers = [n for n in claim.names if n != entry and n not in text and n not in _BUILTIN_EXCEPTIONS
+        whole = f"{passage.chunk.title} {passage.chunk.text}"
+        strangers = [n for n in claim.names if n != entry and n not in whole and n not in _BUILTIN_EXCEPTIONS
                      and n.lower() not in claim.types]
         if strangers:
-            return f"names `{min(strangers)}`, but {where}, which it paraphrases, is about `{entry}`"
-    return ""
+            return f"names `{min(strangers)}`, but {where}, which it paraphrases, is about `{entry}`", min(strangers)
+    return "", ""
 
 
-__all__ = ["ALIGNED", "align", "antonyms", "mismatch", "read"]
+__all__ = ["ALIGNED", "aligned", "antonyms", "mismatch", "read"]

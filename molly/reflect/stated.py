@@ -19,11 +19,12 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from molly.document import output_blocks, python_blocks, repl_to_source, segments
 from molly.sandbox import PYTHON_VERSION, Sandbox
-from molly.schemas import Check
+from molly.schemas import Check, Passage
 
 _INLINE = re.compile(r"`([^`\n]+)`")
 # The words between an expression and its stated value ("`len(s)` returns `3`"); at most a few.
@@ -77,15 +78,24 @@ def _is_expression(code: str) -> bool:
                for n in ast.walk(tree.body))
 
 
-def _imports(expr: str) -> str:
-    """``import m`` for each standard-library module the expression names (``math.floor(2.5)``)."""
+def _imports(expr: str, anchors: Sequence[str] = ()) -> str:
+    """``import m`` for each standard-library module the expression names (``math.floor(2.5)``),
+    and ``from m import N`` for a name a cited docs entry's anchor places in module ``m``
+    (``Fraction(1.1)`` beside ``fractions.Fraction.limit_denominator``)."""
     roots = dict.fromkeys(re.findall(r"(?<![\w.])([a-z_][a-z0-9_]*)\.", expr))
-    return "".join(f"import {r}\n" for r in roots if r in sys.stdlib_module_names)
+    lines = [f"import {r}" for r in roots if r in sys.stdlib_module_names]
+    names = set(re.findall(r"(?<![\w.])([A-Za-z_]\w*)", expr))
+    for anchor in anchors:
+        parts = anchor.split(".")
+        for i in range(1, len(parts)):
+            if parts[i] in names and parts[0] in sys.stdlib_module_names and parts[i] not in roots:
+                lines.append(f"from {'.'.join(parts[:i])} import {parts[i]}")
+    return "".join(f"{line}\n" for line in dict.fromkeys(lines))
 
 
-def _run_expression(sandbox: Sandbox, context: str, expr: str) -> tuple[str, str] | None:
+def _run_expression(sandbox: Sandbox, context: str, expr: str, anchors: Sequence[str] = ()) -> tuple[str, str] | None:
     """(repr, str) of ``expr`` after ``context`` ran, or None if either failed."""
-    code = (f"{_imports(expr)}{context}\nprint({_MARK!r})\n__v = ({expr.strip()})\n"
+    code = (f"{_imports(expr, anchors)}{context}\nprint({_MARK!r})\n__v = ({expr.strip()})\n"
             f"print(repr(__v))\nprint({_MARK!r})\nprint(__v)")
     result = sandbox.run(code)
     if not result.ok or result.stdout.count(_MARK) < 2:
@@ -124,9 +134,11 @@ def _printed(sandbox: Sandbox, code: str) -> str | None:
     return result.stdout.rstrip("\n") if result.ok else None
 
 
-def check_stated(text: str, sandbox: Sandbox) -> tuple[str, list[Outcome], list[Check]]:
+def check_stated(text: str, sandbox: Sandbox, passages: Sequence[Passage] = ()) -> tuple[str, list[Outcome], list[Check]]:
     """The answer with wrong stated results corrected from real runs, what each comparison found,
-    and one check summing them up (none when the answer states no result)."""
+    and one check summing them up (none when the answer states no result). ``passages``' docs
+    anchors say where a name an expression uses comes from."""
+    anchors = [p.chunk.anchor for p in passages if p.chunk.source == "pydocs" and p.chunk.anchor]
     outcomes: list[Outcome] = []
     earlier: list[str] = []  # the Python blocks before this sentence
     last_block: str | None = None  # the code of a Python block just before this sentence
@@ -143,7 +155,7 @@ def check_stated(text: str, sandbox: Sandbox) -> tuple[str, list[Outcome], list[
             continue
         new, claims = piece, _inline_claims(piece)
         for expr, stated, printed, m in reversed(claims):  # right to left keeps positions valid
-            value = _run_expression(sandbox, _context(earlier, sandbox), expr)
+            value = _run_expression(sandbox, _context(earlier, sandbox), expr, anchors)
             if value is None:
                 outcomes.append(Outcome(piece.strip(), stated, None))
                 continue

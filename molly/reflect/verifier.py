@@ -58,7 +58,7 @@ def verify_claims(llm: BaseChatModel, messages: list[BaseMessage], draft: str, p
                                 detail=f"{added} uncited sentence(s) matched to their passage"))
     ran: dict[str, str] = {}
     if sandbox is not None:
-        text, outcomes, stated_checks = check_stated(text, sandbox)
+        text, outcomes, stated_checks = check_stated(text, sandbox, passages)
         checks += stated_checks
         ran = {o.claim: (f"its stated result was corrected from a run (it said `{o.stated}`)" if o.corrected
                          else "its stated result matches a run") for o in outcomes if o.compared}
