@@ -21,11 +21,13 @@ from molly.config import Settings
 from molly.document import cited_refs, trim_incomplete
 from molly.draft import draft_messages, guidance_for
 from molly.errors import CourseError, InvalidQuestionError
+from molly.guard.earlier import without_earlier_code
 from molly.guard.echo import strip_echo
 from molly.guard.leakguard import redact
 from molly.guard.policy import RequestPolicy
 from molly.guard.safety import sanitize
 from molly.llm import UsageCounter, call_llm, stream_llm
+from molly.perceive.followup import refers_back
 from molly.perceive.intent import intent_messages, may_be_off_topic, perceive, ruled
 from molly.perceive.kinds import IntentClassifier
 from molly.perceive.learner_code import RunFacts, foreign_code, with_run_facts
@@ -154,8 +156,10 @@ class Tutor:
         q = validate_question(question, self.settings.max_question_chars)
         profile = self._profile(course)
         turns = bound_history(history or [], self.settings.history_turns, self.settings.history_chars)
+        # The earlier answers the prompt shows, whole: their code must not reappear in a new question's answer.
+        earlier = [a for _, a in (history or [])[-len(turns):]] if turns else []
         with self._lock:
-            yield from self._run(q, exclude, profile, turns)
+            yield from self._run(q, exclude, profile, turns, earlier)
 
     def understand(self, question: str, counter: UsageCounter, exclude: tuple[str, ...] = (),
                    course: str | None = None, history: History | None = None) -> Intent:
@@ -188,7 +192,7 @@ class Tutor:
         return sanitize(kept, tuple(self.settings.allowed_link_hosts)), removed
 
     def _run(self, q: str, exclude: tuple[str, ...], profile: CourseProfile | None,
-             history: History) -> Iterator[Event]:
+             history: History, earlier: list[str] | None = None) -> Iterator[Event]:
         counter, timings, t0 = UsageCounter(), {}, time.perf_counter()
 
         def stage(name: str, start: float) -> Stage:
@@ -308,6 +312,11 @@ class Tutor:
             if echoed:
                 checks = [*checks, Check(name="echo_removed", passed=True,
                                          detail=f"removed {echoed} line(s) repeating my instructions")]
+        if not withheld and earlier and not refers_back(q):
+            text, repeated = without_earlier_code(text, earlier)
+            if repeated:
+                checks = [*checks, Check(name="earlier_code_removed", passed=True, detail=(
+                    f"removed {repeated} example(s) repeated from an earlier answer: this is a new question"))]
         if not withheld:
             text, echoed = strip_echo(text, q, passages)
             if echoed:

@@ -484,3 +484,18 @@ def test_a_code_review_is_grounded_in_the_linters_findings(settings: Settings, h
     assert answer.text.startswith("**What a linter (pylint) found in your code:**\n- line 3, `for i in range(len(xs)):`")
     assert "Use a plain loop" in answer.text and "line 3 loops with range" not in answer.text  # the echo goes
     assert any(c.name == "linted" and c.detail == "pylint: 1 finding(s)" for c in answer.checks)
+
+
+def test_an_earlier_answers_code_is_not_repeated_in_the_answer_to_a_new_question(
+        settings: Settings, hash_retriever: DenseRetriever) -> None:
+    block = "```python\nwith open('notes.txt') as f:\n    for line in f:\n        print(line)\n```"
+    earlier = [("How do I read a file line by line?", f"Loop over the file object [1]:\n\n{block}")]
+    draft = f"A TypeError means an operation got a value of the wrong type [1]. Here is an example:\n\n{block}"
+    t, _ = tutor(settings, hash_retriever, [intent_json("error"), draft, "NONE"])
+    answer = t.ask("What does TypeError: can only concatenate str (not int) to str mean?", history=earlier)
+    assert "open('notes.txt')" not in answer.text and "Here is an example" not in answer.text
+    assert any(c.name == "earlier_code_removed" for c in answer.checks)
+    # A follow-up that points back may show it again.
+    t, _ = tutor(settings, hash_retriever, [intent_json("howto"), f"Yes, like this [1]:\n\n{block}", "NONE"])
+    again = t.ask("can you show your code again?", history=earlier)
+    assert "open('notes.txt')" in again.text
