@@ -3,14 +3,18 @@
     .venv/bin/python eval/grades/ab_sheet.py FOLDER A B            # writes FOLDER/grade_sheet.* and grade_key.jsonl
     .venv/bin/python eval/grades/ab_sheet.py FOLDER A B GRADES     # counts a grader's grades per version
 
-``FOLDER`` holds ``questions.jsonl`` (fixed before any answer was read) and ``run_A``/``run_B``,
-each a ``molly eval FOLDER/questions.jsonl --config molly --no-judge --out FOLDER/run_X`` report.
+``FOLDER`` holds the questions (``questions.jsonl``, or one file per dataset; fixed before any
+answer was read) and ``run_A``/``run_B``, each a ``molly eval FOLDER/<questions>.jsonl --config
+molly --no-judge --out FOLDER/run_X`` report.
 The A/Bs so far:
 
 - ``intent_ab`` (``classifier``, ``llm``): every 9th FAQ dev item and every 3rd held-out item of
   ``intent_written.jsonl``; ``run_llm`` with ``MOLLY_INTENT_CLASSIFIER=0``.
 - ``review_ab`` (``before``, ``after``): the 10 held-out code-review messages of
   ``intent_written.jsonl``; before at 5c7a696 (no linter, no echo removal), after at 3ac4c32.
+- ``reflect_ab`` (``before``, ``after``): every 6th FAQ dev and every 10th CoNaLa dev item
+  (``faq_sample.jsonl``, ``conala_sample.jsonl``); before at 7117e6f (word rules only), after with
+  executed claims and meaning checks (the commit is in each run's report).
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ def main() -> None:
     if len(sys.argv) > 4:
         print(json.dumps(fold_grades(read_grades(Path(sys.argv[4])), folder / KEY), indent=1))
         return
-    questions = {("questions", r["id"]): r["question"]
-                 for r in map(json.loads, (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines())}
     rows = [{**json.loads(line), "config": version} for version in versions
             for line in (folder / f"run_{version}" / "rows.jsonl").read_text(encoding="utf-8").splitlines()]
+    # The questions of each dataset the runs answered (FOLDER/<dataset>.jsonl).
+    questions = {(name, r["id"]): r["question"] for name in {r["dataset"] for r in rows}
+                 for r in map(json.loads, (folder / f"{name}.jsonl").read_text(encoding="utf-8").splitlines())}
     print(write_sheet(rows, questions, folder, seed=20261207), "items")
 
 

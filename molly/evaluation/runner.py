@@ -79,7 +79,9 @@ def answer_row(answer: Answer, item: EvalItem, aliases: dict[str, str]) -> dict[
         metrics.update({f"used_{k}": v for k, v in used.items() if k.endswith(("hit@5", "mrr@10"))})
     return {"metrics": metrics, "timings": answer.timings, "intent": answer.intent.kind.value,
             "answer": answer.text, "cited": [c.url for c in answer.citations],
-            "checks": [f"{'✓' if c.passed else '✗'} {c.name}: {c.detail}" for c in answer.checks]}
+            "checks": [f"{'✓' if c.passed else '✗'} {c.name}: {c.detail}" for c in answer.checks],
+            # What reflection removed and why, to read its false alarms by hand.
+            "removed": [f"{c.text} ({c.reason})" for c in answer.claims if not c.shown]}
 
 
 def setup_fingerprint(settings: Settings, retriever: DenseRetriever, judge: bool) -> str:
