@@ -24,6 +24,11 @@ def prose(text: str) -> str:
     return _INLINE.sub(" ", _FENCE.sub(" ", text))
 
 
+def code_of(text: str) -> str:
+    """All the answer's code, fenced and inline, joined: what its examples use."""
+    return "\n".join([m.group(3) for m in _FENCE.finditer(text)] + [m.group(0)[1:-1] for m in _INLINE.finditer(_FENCE.sub(" ", text))])
+
+
 def has_citation(text: str) -> bool:
     """Whether the text cites any ``[n]``."""
     return CITE.search(text) is not None
@@ -190,6 +195,7 @@ _INTRODUCES = re.compile(r"^\W*(here['’]s|here is|here are|below is|the follow
                          re.I)
 _DESCRIBES = re.compile(r"^\W*(?:(in )?(this|that|the above) (example|code|snippet|program|script)\b|"
                         r"(this|that|it) (will |would )?(prints?|outputs?|displays?|shows?|gives?)\b|"
+                        r"(this|it) (will|would) \w+|"
                         r"the output (is|will be|would be)\b)", re.I)
 
 

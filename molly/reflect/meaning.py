@@ -163,7 +163,9 @@ def _swapped_in_context(claim: str, aligned: str) -> tuple[str, str, str] | None
         out = []
         for i, tok in enumerate(tokens):
             for lo, hi in ((1, 3), (-1, 2), (-2, 1)):
-                if 0 <= i + lo and i + hi <= len(tokens):
+                around = [*tokens[max(i + lo, i - 2) : i], *tokens[i + 1 : i + hi]] if lo < 0 else tokens[i + 1 : i + hi]
+                # Stop words alone place nothing ("of that float's value" against "of that integer").
+                if 0 <= i + lo and i + hi <= len(tokens) and any(t.lower() not in _stopwords() for t in around):
                     out.append((tok, (str(lo), *stems[i + lo : i], "_", *stems[i + 1 : i + hi])))
         return out
 
@@ -213,27 +215,31 @@ def aligned(claim: _Reading, passages: list[Passage]) -> list[tuple[Passage, str
     return found if best >= 2 and best >= ALIGNED * len(claim.content) else []
 
 
-def mismatch(sentence: str, passages: list[Passage]) -> str:
+def mismatch(sentence: str, passages: list[Passage], examples: str = "") -> str:
     """Why ``sentence`` says something other than the passage sentence it aligns with, or "".
+    ``examples``: the answer's code (blocks and inline), whose numbers are its own.
     With several sentences aligned equally well, a mismatch with one of them does not count if
     another says the claim's term ("if x is true its value is returned" is the ``or`` sentence, not
     the ``and`` one beside it)."""
     claim = read(sentence)
     tied = aligned(claim, passages)
+    # Numbers of the answer's own example ("the 2 hours are stored as seconds") are not the docs'.
+    own = set(_WORD.findall(examples)) if examples else set()
     for found in tied:
-        reason, term = _against(sentence, claim, *found)
+        reason, term = _against(sentence, claim, *found, own)
         if reason and not any(_term(term) in {_term(w) for w in _tokens_in_order(other[1])}
                               for other in tied if other is not found):
             return reason
     return ""
 
 
-def _against(sentence: str, claim: _Reading, passage: Passage, text: str, aligned: _Reading) -> tuple[str, str]:
+def _against(sentence: str, claim: _Reading, passage: Passage, text: str, aligned: _Reading,
+             own: frozenset[str] | set[str] = frozenset()) -> tuple[str, str]:
     """(why the claim contradicts one aligned passage sentence, the claim's term that does), or ("", "")."""
     body = read(" ".join(_sentences(passage)))
     where = f"[{passage.ref}]"
     for label, mine, theirs, known in (
-            ("number", claim.numbers, aligned.numbers, body.numbers),
+            ("number", claim.numbers - own, aligned.numbers, body.numbers),
             ("type", claim.types, aligned.types, body.types),
             ("value", claim.constants, aligned.constants, body.constants),
             # An entry names the exceptions it raises, often in a sentence of their own.

@@ -104,13 +104,23 @@ def _run_expression(sandbox: Sandbox, context: str, expr: str, anchors: Sequence
     return shown.rstrip("\n"), printed.rstrip("\n")
 
 
+def _is_value(text: str) -> bool:
+    """A stated result, not a name: a literal (``2``, ``'abc'``, ``[1, 2]``, ``None``) or a repr
+    (``Fraction(11, 10)``). "`time.monotonic()` returns a `float`" names a type."""
+    try:
+        ast.literal_eval(text)
+        return True
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return bool(re.search(r"[\d'\"(\[{<]", text))
+
+
 def _inline_claims(sentence: str) -> list[tuple[str, str, bool, re.Match[str]]]:
     """(expression, stated value, stated as printed?, match of the value) in one sentence."""
     spans = list(_INLINE.finditer(sentence))
     found = []
     for a, b in zip(spans, spans[1:], strict=False):
         between = sentence[a.end() : b.start()]
-        if _RESULT_VERB.match(between) and _is_expression(a.group(1)):
+        if _RESULT_VERB.match(between) and _is_expression(a.group(1)) and _is_value(b.group(1)):
             found.append((a.group(1), b.group(1), bool(_PRINTS.search(between)), b))
     return found
 

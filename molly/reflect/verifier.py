@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
+from molly.document import code_of
 from molly.llm import UsageCounter, call_llm
 from molly.prompting import load_prompt
 from molly.reflect.attribution import attribute
@@ -75,7 +76,7 @@ def verify_claims(llm: BaseChatModel, messages: list[BaseMessage], draft: str, p
                   Claim(text=c, verdict="unchecked", reason="no documentation passage to check it against")
                   for c in sentences]
     elif sentences:
-        findings = (find_problems(sentences, passages, embedder, question, ran) if rules
+        findings = (find_problems(sentences, passages, embedder, question, ran, code_of(text)) if rules
                     else [Finding() for _ in sentences])
         # The LLM judges only what the rules left open; when they decided everything, no call.
         ask_about = {i for i, f in enumerate(findings, 1) if not (f.problem or f.supported or f.lead_in)}

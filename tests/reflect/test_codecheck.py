@@ -201,3 +201,11 @@ def test_a_removed_example_takes_the_sentences_about_it_along(sandbox: Sandbox) 
             "In this example, the prefix 'a' is removed.")
     fixed, _ = check_code(text, sandbox)
     assert "Did you mean" in fixed and fixed.startswith("Strip a prefix") and "In this example" not in fixed
+
+
+def test_output_comments_of_code_whose_output_varies_are_left_alone() -> None:
+    from molly.reflect.codecheck import OUTPUT_VARIES
+
+    text = "```python\nimport random\nprint(random.random())  # 0.5\n```"
+    new, checks = check_code(text, Sandbox())
+    assert new == text and OUTPUT_VARIES in checks[0].detail
