@@ -241,7 +241,8 @@ _LEANS = re.compile(r"^\W*(this|that|these|those|it|they|such)\b(?!\s+(?:is|are|
 
 def _orphans(text: str, dropped: set[int]) -> set[int]:
     """Sentences (1-based) left pointing at a removed sentence right before them, in the same
-    stretch of prose (no code block between), through chains of them."""
+    stretch of prose (no code block between), through chains of them: a bare lead-in, or an
+    uncited sentence opening with a pronoun."""
     orphans: set[int] = set()
     previous_gone, i = False, 0
     for is_sentence, piece in segments(text):
@@ -252,8 +253,9 @@ def _orphans(text: str, dropped: set[int]) -> set[int]:
         i += 1
         if i in dropped:
             previous_gone = True
-        elif previous_gone and (_LEANS.match(piece) or is_lead_in(piece.strip())):
-            orphans.add(i)
+        elif previous_gone and (is_lead_in(piece.strip()) or _LEANS.match(piece) and not cited_refs(piece)):
+            orphans.add(i)  # a cited sentence keeps its fact, if not its "This" (a true "This function
+            # returns ... [1]" went after the model's verdict removed the sentence naming the function)
         else:
             previous_gone = False
     return orphans

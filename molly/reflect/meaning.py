@@ -30,6 +30,7 @@ from molly.text import STOPWORDS
 
 # An aligned sentence shares at least this share of the claim's content words (and two of them).
 ALIGNED = 0.5
+MIN_SHARED = 3
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?")
 _INLINE = re.compile(r"`([^`\n]*)`")
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
@@ -114,8 +115,10 @@ def read(sentence: str) -> _Reading:
     types |= {_TYPES.get(s, s) for s in single if s in _TYPES or s == "set"}
     constants = {_CONSTANTS[w] for w in lower if w in _CONSTANTS} | {s for s in single if s in _CONSTANTS.values()}
     exceptions = set(_EXCEPTION.findall(text)) | {w for w in prose_words + code_words if w in _BUILTIN_EXCEPTIONS}
+    # API names written with their module or class (`heapq.heappop`): a learner's own names
+    # (`myNumber`) are not entries of the docs.
     names = {span.strip().split("(")[0].rstrip(".").split(".")[-1] for span in code
-             if re.fullmatch(r"[A-Za-z_][\w.]*(\(.*\))?", span.strip())}
+             if re.fullmatch(r"[A-Za-z_]\w*\.[\w.]*(\(.*\))?", span.strip())}
     all_words = [*lower, *(w.lower() for w in code_words)]
     # What aligns two sentences: their other words, stemmed, so "raises" meets "raised" and a
     # changed term does not count against the match.
@@ -212,7 +215,7 @@ def aligned(claim: _Reading, passages: list[Passage]) -> list[tuple[Passage, str
                 best, found = shared, [(p, s, r)]
             elif shared == best:
                 found.append((p, s, r))
-    return found if best >= 2 and best >= ALIGNED * len(claim.content) else []
+    return found if best >= MIN_SHARED and best >= ALIGNED * len(claim.content) else []
 
 
 def mismatch(sentence: str, passages: list[Passage], examples: str = "") -> str:
