@@ -37,6 +37,7 @@ _PRINTS = re.compile(r"(?i)\b(prints?|outputs?|displays?|shows?)\b")
 _STATES_OUTPUT = re.compile(r"(?i)\b(prints?|printed|outputs?|displays?|shows?|gives?|you(?:'ll| will)? (?:see|get)|"
                             r"results? (?:is|in)|the result)\b")
 _MARK = "--molly-stated--"
+_OF = re.compile(r"(?i)\b(of|for|to|from|with|in|on|by|at|about|than|after|before)\s*$")
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,16 @@ def _imports(expr: str, anchors: Sequence[str] = ()) -> str:
     return "".join(f"{line}\n" for line in dict.fromkeys(lines))
 
 
-def _run_expression(sandbox: Sandbox, context: str, expr: str, anchors: Sequence[str] = ()) -> tuple[str, str] | None:
-    """(repr, str) of ``expr`` after ``context`` ran, or None if either failed."""
+def _run_expression(sandbox: Sandbox, context: str, expr: str,
+                    anchors: Sequence[str] = ()) -> tuple[str, str] | str | None:
+    """(repr, str) of ``expr`` after ``context`` ran; "placeholder" when it names something
+    nothing defines (`operator.truth(obj)` "gives `True` if `obj` is true": a rule, not a result);
+    None if it failed otherwise."""
     code = (f"{_imports(expr, anchors)}{context}\nprint({_MARK!r})\n__v = ({expr.strip()})\n"
             f"print(repr(__v))\nprint({_MARK!r})\nprint(__v)")
     result = sandbox.run(code)
+    if result.error.startswith("NameError") and _MARK in result.stdout:
+        return "placeholder"
     if not result.ok or result.stdout.count(_MARK) < 2:
         return None
     _, shown, printed = result.stdout.split(_MARK + "\n")
@@ -120,6 +126,8 @@ def _inline_claims(sentence: str) -> list[tuple[str, str, bool, re.Match[str]]]:
     found = []
     for a, b in zip(spans, spans[1:], strict=False):
         between = sentence[a.end() : b.start()]
+        if _OF.search(sentence[: a.start()]):
+            continue  # "the parent of `p` is `q`" states p.parent, not p
         if _RESULT_VERB.match(between) and _is_expression(a.group(1)) and _is_value(b.group(1)):
             found.append((a.group(1), b.group(1), bool(_PRINTS.search(between)), b))
     return found
@@ -166,7 +174,9 @@ def check_stated(text: str, sandbox: Sandbox, passages: Sequence[Passage] = ()) 
         new, claims = piece, _inline_claims(piece)
         for expr, stated, printed, m in reversed(claims):  # right to left keeps positions valid
             value = _run_expression(sandbox, _context(earlier, sandbox), expr, anchors)
-            if value is None:
+            if value == "placeholder":
+                continue
+            if not isinstance(value, tuple):
                 outcomes.append(Outcome(piece.strip(), stated, None))
                 continue
             real = value[1] if printed else value[0]

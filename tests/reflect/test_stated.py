@@ -45,9 +45,12 @@ def test_an_output_block_is_compared_and_never_run_as_code(sandbox: Sandbox) -> 
 
 
 def test_a_result_that_cannot_be_run_is_not_counted_as_checked(sandbox: Sandbox) -> None:
-    _, outcomes, checks = check_stated("`undefined_name(3)` returns `9`.", sandbox)
+    _, outcomes, checks = check_stated("`int('abc')` returns `0`.", sandbox)
     assert not outcomes[0].compared and not checks[0].passed and checks[0].detail.startswith("0 of 1")
     assert check_stated("Lists are mutable [1].", sandbox)[1:] == ([], [])
+    # A rule over a placeholder, and a property of the expression, are not results to compare.
+    assert check_stated("`operator.truth(obj)` gives `True` if `obj` is true.", sandbox)[1] == []
+    assert check_stated("The parent of `PurePosixPath('foo/..')` is `PurePosixPath('foo')`.", sandbox)[1] == []
 
 
 def test_tilde_fenced_blocks_are_run(sandbox: Sandbox) -> None:
