@@ -300,7 +300,7 @@ class Tutor:
         yield Stage("checking", False, s - t0)
         checked = reflect(self.llm, messages, draft, passages, counter, embedder=self.embedder,
                           rules=self.settings.claim_rules, question=q, kind=intent.kind, profile=profile,
-                          sandbox=self.sandbox, hidden_fix=hidden_fix)
+                          sandbox=self.sandbox, hidden_fix=hidden_fix, judge=self.settings.claim_verdict)
         text, checks, withheld = (WITHHELD_REPLY if checked.withheld else checked.text), checked.checks, checked.withheld
         facts = (debugged.summary(hints_only) if debugged is not None else
                  "\n\n".join(filter(None, [ran.summary, reviewed.summary if reviewed is not None else ""])))

@@ -53,8 +53,11 @@ def file_progress(desc: str) -> Callable[[int, int, str], None]:
 
 
 def format_answer(answer: Answer) -> str:
-    """The answer with its sources and checks, for a terminal."""
-    lines = [answer.text, ""]
+    """The answer with what was verified (the browser's badge), its sources and checks, for a terminal."""
+    from molly.reflect.badge import badge
+
+    lines = [line.replace("**", ""), ""] if (line := badge(answer)) else []
+    lines += [answer.text, ""]
     if answer.citations:
         lines.append("Sources:")
         lines += [f"  [{c.id}] {c.title} — {c.url}" for c in answer.citations]

@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     run_code: bool = Field(default=True, description="Run answers' Python blocks in the sandbox (molly/sandbox.py).")
     claim_rules: bool = Field(default=True, description="Decide claims by rules (citations, quotes, negations, "
                               "words covered) before the LLM verdict; off: the LLM judges every sentence.")
+    claim_verdict: bool = Field(default=False, description=(
+        "Ask the model about the sentences no rule decided, and remove those it calls unsupported. Off by "
+        "default: on held-out paraphrased answers it removed 77 true sentences to catch 14 faulty ones "
+        "(eval/README.md); undecided sentences are shown, and the badge says they were not checked."))
 
     # Input and output limits
     max_question_chars: int = Field(default=4000, gt=0)

@@ -20,9 +20,12 @@ def intent_json(kind: str = "howto", **extra: object) -> str:
     return json.dumps({"kind": kind, "knowledge_points": ["file iteration"], "search_query": "read file lines", **extra})
 
 
-def tutor(settings: Settings, retriever: DenseRetriever, replies: list[str]) -> tuple[Tutor, ScriptedChatModel]:
+def tutor(settings: Settings, retriever: DenseRetriever, replies: list[str],
+          judge: bool = True) -> tuple[Tutor, ScriptedChatModel]:
+    """A tutor answering with ``replies`` in order; ``judge``: the model's verdict on sentences no
+    rule decided is asked (most tests script it; the shipped default is off)."""
     llm = ScriptedChatModel().enqueue(list(replies))
-    return Tutor(settings, llm, retriever), llm
+    return Tutor(settings.model_copy(update={"claim_verdict": judge}), llm, retriever), llm
 
 
 def test_supported_draft_is_shown_with_citations(settings: Settings, hash_retriever: DenseRetriever) -> None:
@@ -260,7 +263,7 @@ def test_a_learners_snippet_is_run_and_its_real_traceback_used(settings: Setting
     from molly.sandbox import Sandbox
 
     llm = ScriptedChatModel().enqueue(["An index must be below the length [1].", "NONE"])
-    t = Tutor(settings, llm, hash_retriever, sandbox=Sandbox())
+    t = Tutor(settings.model_copy(update={"claim_verdict": True}), llm, hash_retriever, sandbox=Sandbox())
     answer = t.ask("Why doesn't this work?\n```python\nnames = ['a', 'b']\nprint(names[2])\n```")
     assert answer.intent.kind is IntentKind.ERROR and answer.intent.source == "rule"  # no LLM call to classify
     assert answer.llm_calls == 2
@@ -419,7 +422,7 @@ def test_without_a_mutation_fix_the_model_is_asked_once_and_its_fix_is_run(setti
                "total([1, 2]) -> 3\ntotal([4]) -> 4\ntotal([]) -> 0")
     fixed = "```python\ndef total(xs):\n    s = 0\n    for x in xs:\n        s = s + x\n    return s\n```"
     llm = ScriptedChatModel().enqueue([fixed, "Line 4 replaces the sum.", "NONE"])
-    answer = Tutor(settings, llm, hash_retriever, sandbox=Sandbox()).ask(message)
+    answer = Tutor(settings.model_copy(update={"claim_verdict": True}), llm, hash_retriever, sandbox=Sandbox()).ask(message)
     assert len(llm.history) == 3 and "`total([1, 2])` returns 2; expected 3" in str(llm.history[0][1].content)
     checks = {c.name: c for c in answer.checks}
     assert checks["fix_verified"].passed and "line 4" in checks["fix_verified"].detail
@@ -499,3 +502,13 @@ def test_an_earlier_answers_code_is_not_repeated_in_the_answer_to_a_new_question
     t, _ = tutor(settings, hash_retriever, [intent_json("howto"), f"Yes, like this [1]:\n\n{block}", "NONE"])
     again = t.ask("can you show your code again?", history=earlier)
     assert "open('notes.txt')" in again.text
+
+
+def test_by_default_a_sentence_no_rule_decides_is_shown_as_not_checked_without_a_verdict_call(
+        settings: Settings, hash_retriever: DenseRetriever) -> None:
+    draft = "Generators make iteration lazy and memory friendly in many programs [1]."
+    t, llm = tutor(settings, hash_retriever, [intent_json(), draft], judge=False)
+    answer = t.ask("What is a generator?")
+    assert answer.text == draft and answer.llm_calls == 2 and len(llm.history) == 2
+    assert [c.verdict for c in answer.claims] == ["unchecked"]
+    assert "not checked" in answer.claims[0].reason

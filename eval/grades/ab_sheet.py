@@ -20,6 +20,7 @@ The A/Bs so far:
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -36,7 +37,8 @@ def main() -> None:
     # The questions of each dataset the runs answered (FOLDER/<dataset>.jsonl).
     questions = {(name, r["id"]): r["question"] for name in {r["dataset"] for r in rows}
                  for r in map(json.loads, (folder / f"{name}.jsonl").read_text(encoding="utf-8").splitlines())}
-    print(write_sheet(rows, questions, folder, seed=20261207), "items")
+    # AB_SEED: another shuffle for a second sheet over the same questions (reflect_ab3: 20261208).
+    print(write_sheet(rows, questions, folder, seed=int(os.environ.get("AB_SEED", "20261207"))), "items")
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ PROMPTS = ("tutor", "intent", "draft", "reflect", "judge_faithfulness", "judge_c
 SETUP_FIELDS = ("solution_policy", "llm_backend", "model_path", "openai_base_url", "openai_model", "temperature", "max_answer_tokens",
                 "n_ctx", "embedder_path", "top_k", "candidate_k", "score_floor", "passage_token_budget",
                 "passage_max_tokens", "per_page", "hybrid_retrieval", "traceback_lookup", "course_boost",
-                "run_code", "claim_rules", "max_question_chars", "history_turns", "history_chars",
+                "run_code", "claim_rules", "claim_verdict", "max_question_chars", "history_turns", "history_chars",
                 "intent_classifier", "intent_examples")
 INTENT = "intent"  # the intent stage alone (rules + one LLM call): intent accuracy on labelled sets, fast
 

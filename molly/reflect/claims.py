@@ -185,9 +185,10 @@ def find_problems(claims: list[str], passages: list[Passage], embedder: Embedder
     return findings
 
 
-def verdicts(claims: list[str], findings: list[Finding], unsupported: tuple[int, ...] | None) -> list[Claim]:
+def verdicts(claims: list[str], findings: list[Finding], unsupported: tuple[int, ...] | None,
+             unchecked: str = "the check gave no clear verdict") -> list[Claim]:
     """Claims with their verdicts: a deterministic problem first, then the LLM's list of
-    unsupported sentence numbers (1-based; None when the LLM gave no clear verdict)."""
+    unsupported sentence numbers (1-based; None when the LLM gave no verdict, ``unchecked`` saying why)."""
     out = []
     for i, (sentence, finding) in enumerate(zip(claims, findings, strict=True), 1):
         cites = cited_refs(sentence)
@@ -202,7 +203,7 @@ def verdicts(claims: list[str], findings: list[Finding], unsupported: tuple[int,
             out.append(Claim(text=sentence, cites=cites, verdict="unsupported",
                              reason="the check found no support for it in the passages"))
         elif unsupported is None:
-            out.append(Claim(text=sentence, cites=cites, verdict="unchecked", reason="the check gave no clear verdict"))
+            out.append(Claim(text=sentence, cites=cites, verdict="unchecked", reason=unchecked))
         else:
             reason = "supported by the passages"
             if finding.recite:

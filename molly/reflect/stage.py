@@ -28,12 +28,12 @@ MAX_LLM_CALLS = 3  # per turn: intent, draft, verdict; a code revision only uses
 def reflect(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passages: list[Passage],
             counter: UsageCounter, *, embedder: Embedder | None = None, rules: bool = True, question: str = "",
             kind: IntentKind = IntentKind.CONCEPT, profile: CourseProfile | None = None,
-            sandbox: Sandbox | None = None, hidden_fix: tuple[str, str] | None = None) -> Reflection:
+            sandbox: Sandbox | None = None, hidden_fix: tuple[str, str] | None = None, judge: bool = True) -> Reflection:
     """Check ``draft`` (written in reply to ``messages``) before it is shown: see the module doc.
     ``kind`` and ``profile`` choose the steering; without ``sandbox`` no code is run.
     ``hidden_fix`` (the learner's code, its verified fix) is given under hints only: a block
-    showing the fix is removed."""
-    checked = verify_claims(llm, messages, draft, passages, counter, embedder, rules, question, sandbox)
+    showing the fix is removed. ``judge``: ask the model about sentences no rule decided."""
+    checked = verify_claims(llm, messages, draft, passages, counter, embedder, rules, question, sandbox, judge)
     if checked.withheld:
         return checked
     text, checks = checked.text, list(checked.checks)

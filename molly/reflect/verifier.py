@@ -38,12 +38,13 @@ class Reflection:
 
 def verify_claims(llm: BaseChatModel, messages: list[BaseMessage], draft: str, passages: list[Passage],
             counter: UsageCounter, embedder: Embedder | None = None, rules: bool = True,
-            question: str = "", sandbox: Sandbox | None = None) -> Reflection:
+            question: str = "", sandbox: Sandbox | None = None, judge: bool = True) -> Reflection:
     """Check ``draft`` (written in reply to ``messages``) against ``passages``; one LLM call.
     Without ``rules`` the LLM judges every sentence (the claim rules of ``claims.py`` are skipped).
     ``question`` (the learner's message) may be quoted without a passage. With ``sandbox``, the
     results the answer states are compared with real runs first (``stated.py``), corrected when
-    wrong, and those sentences are decided by the run, not the words or the model."""
+    wrong, and those sentences are decided by the run, not the words or the model. Without
+    ``judge`` the model is not asked: what no rule decided is shown as not checked."""
     # Code blocks are mended first; the conversation keeps the model's own draft, whose tokens
     # llama.cpp and vLLM already hold in their cache.
     text, repairs = repair_code(draft)
@@ -80,8 +81,8 @@ def verify_claims(llm: BaseChatModel, messages: list[BaseMessage], draft: str, p
                     else [Finding() for _ in sentences])
         # The LLM judges only what the rules left open; when they decided everything, no call.
         ask_about = {i for i, f in enumerate(findings, 1) if not (f.problem or f.supported or f.lead_in)}
-        unsupported: tuple[int, ...] | None = ()
-        if ask_about:
+        unsupported: tuple[int, ...] | None = () if judge or not ask_about else None
+        if ask_about and judge:
             found = [f"sentence {i}: {f.problem}" for i, f in enumerate(findings, 1) if f.problem]
             problems = " ".join(filter(None, [problems_text(first), f"Found: {'; '.join(found)}." if found else ""]))
             ask = load_prompt("reflect").render(problems=problems,
@@ -89,10 +90,14 @@ def verify_claims(llm: BaseChatModel, messages: list[BaseMessage], draft: str, p
             reply = call_llm(llm, [*messages, AIMessage(draft), HumanMessage(ask)], counter, max_tokens=24)
             verdict = parse_verdict(reply, len(sentences))
             unsupported = tuple(n for n in verdict.unsupported if n in ask_about) if verdict.clear else None
-        claims = verdicts(sentences, findings, unsupported)
+        claims = verdicts(sentences, findings, unsupported, "the check gave no clear verdict" if judge else
+                          "not checked: no rule could compare it with the passages")
         bad = [i for i, c in enumerate(claims, 1) if c.verdict == "unsupported"]
         real = sum(1 for c in claims if c.verdict != "not_a_claim")  # lead-ins neither support nor save an answer
-        if unsupported is None and not bad:
+        if unsupported is None and not bad and not judge:
+            checks.append(Check(name="claims_supported", passed=True, detail=(
+                f"{real - len(ask_about)} of {real} sentences decided by the rules; {len(ask_about)} not checked")))
+        elif unsupported is None and not bad:
             checks.append(Check(name="claims_supported", passed=False, detail="the check gave no clear verdict"))
         elif not bad:
             checks.append(Check(name="claims_supported", passed=True, detail=(

@@ -70,3 +70,11 @@ def test_a_comment_only_block_is_not_an_example_that_ran() -> None:
     text, checks = check_code("Like this:\n```python\n# open the file first\n```\n", Sandbox())
     assert [c.detail for c in checks] == [NOTHING_TO_RUN]
     assert badge(answer([], checks)).startswith("**What I checked**")
+
+
+def test_the_terminal_answer_leads_with_the_badge() -> None:
+    from molly.cli import format_answer
+
+    ran = Check(name="code_ran_1", passed=True, detail="ran on Python 3.11, x")
+    out = format_answer(answer([Claim(text="a", verdict="supported", by="words")], [ran]))
+    assert out.startswith("✓ Checked — 1 of 1 sentences match the cited docs · 1 of 1 example ran on Python 3.11\n\nt")
