@@ -39,8 +39,8 @@ def sentence_part(answer: Answer) -> tuple[str, bool]:
         bits.append(f"{ran} of {n} state a result a run confirmed")
     if model:
         bits.append(f"{model} of {n} judged supported by the model")
-    if (rest := n - docs - ran - model) and rest == n and not answer.passages:
-        bits.append(f"{_plural(n, 'sentence')} not checked: no docs passage matched")
+    if (rest := n - docs - ran - model) and rest == n:
+        bits.append(f"{_plural(n, 'sentence')} not checked" + ("" if answer.passages else ": no docs passage matched"))
     elif rest:
         bits.append(f"{rest} of {n} not checked")
     return ", ".join(bits), docs + ran == n
