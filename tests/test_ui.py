@@ -64,7 +64,8 @@ def test_passage_panel_says_how_each_sentence_was_checked(settings: Settings, ha
     intent = '{"kind": "howto", "knowledge_points": ["files"], "search_query": "read file lines"}'
     draft = "You can loop over the file object [1]. Files are <b>magic</b> in a way the docs never say."
     llm = ScriptedChatModel().enqueue([intent, draft, "2"])
-    answer = Tutor(settings, llm, hash_retriever).ask("How do I read a file line by line?")
+    judged = settings.model_copy(update={"claim_verdict": True})
+    answer = Tutor(judged, llm, hash_retriever).ask("How do I read a file line by line?")
     panel = render_passages(answer)
     assert "How each sentence was checked" in panel
     assert "✓ “You can loop over the file object (1).” — its words are in (1)" in panel

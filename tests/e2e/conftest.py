@@ -54,9 +54,10 @@ def slow_fake(delay_s: float) -> ScriptedChatModel:
 @pytest.fixture
 def class_app(tmp_path: Path, small_kb: Path, hash_store: Any) -> Iterator[tuple[str, Tutor]]:
     """The app as a class would use it: the docs, a course with one lesson and a notebook, the
-    fake LLM at 0.6 s a call, a rate limit of 3 questions."""
+    fake LLM at 0.6 s a call, a rate limit of 3 questions. The model's verdict call is on: its
+    0.6 s is the window in which the browser shows the unchecked draft before the checked answer."""
     s = Settings(kb_dir=small_kb, cache_dir=tmp_path / "cache", llm_backend="fake", port=free_port(),
-                 courses_db=tmp_path / "class.sqlite", rate_limit_questions=3, run_code=False)
+                 courses_db=tmp_path / "class.sqlite", rate_limit_questions=3, run_code=False, claim_verdict=True)
     db = CourseDB(s.courses_db, HashEmbedder())
     Ingestor(db).run("intro", [SAMPLE_COURSE / "learner"])
     retriever = DenseRetriever(hash_store, HashEmbedder(), top_k=4, score_floor=0.0, courses=db)
