@@ -13,6 +13,8 @@ import re
 # Backtick and tilde fences alike (CommonMark allows both; the model writes ``~~~`` now and then).
 _FENCE = re.compile(r"(```|~~~)([\w+-]*)[^\n]*\n(.*?)\1", re.S)
 _INLINE = re.compile(r"`[^`\n]*`")
+INLINE_CODE = re.compile(r"`([^`\n]+)`")
+"""An inline code span with its text as group 1 (what reflection reads names and values from)."""
 CITE = re.compile(r"(?<![\w\]\)'\"])\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 # Fence labels that claim Python; an unlabelled block is taken for Python too (the model often omits
 # the label). Any other label (sql for sqlite3, bash, html, output) is another language: not checked.

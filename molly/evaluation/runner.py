@@ -36,7 +36,7 @@ from molly.evaluation.metrics import aggregate, percentile, retrieval_scores
 from molly.evaluation.rowlog import RowLog
 from molly.llm import UsageCounter
 from molly.prompting import load_prompt
-from molly.reflect.stated import STATED
+from molly.reflect.stated import STATED, compared_of
 from molly.retrieval.retriever import DenseRetriever
 from molly.sandbox import Sandbox
 from molly.schemas import Answer, IntentKind
@@ -72,7 +72,7 @@ def answer_row(answer: Answer, item: EvalItem, aliases: dict[str, str]) -> dict[
         metrics["sentences_docs_matched"] = sum(c.verdict == "supported" and c.by == "words" for c in shown) / len(shown)
         metrics["sentences_run_confirmed"] = sum(c.verdict == "supported" and c.by == "run" for c in shown) / len(shown)
     if stated := next((c for c in answer.checks if c.name == STATED), None):
-        compared, total = (int(n) for n in stated.detail.split(" stated")[0].split(" of "))
+        compared, total = compared_of(stated)
         metrics["stated_results_compared"] = compared / total
     if item.gold_urls and answer.passages:
         used = retrieval_scores([p.chunk for p in answer.passages], item.gold_urls, aliases)

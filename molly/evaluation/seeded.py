@@ -9,7 +9,6 @@ ones not. Not here: building the set (``eval/datasets/make_seeded_answers.py``).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from molly.llm import UsageCounter
 from molly.prompting import format_passages, task_messages
 from molly.reflect.codecheck import OUTPUT_CORRECTED, check_code
-from molly.reflect.stated import STATED
+from molly.reflect.stated import STATED, compared_of
 from molly.reflect.verifier import verify_claims
 from molly.retrieval.embedder import Embedder
 from molly.sandbox import Sandbox
@@ -49,7 +48,7 @@ def check_item(item: dict[str, Any], chunks: dict[str, Chunk], llm: BaseChatMode
     if sandbox is not None and not result.withheld:
         checks += check_code(result.text, sandbox)[1]
     stated = next((c for c in checks if c.name == STATED), None)
-    compared = [int(n) for n in re.findall(r"^(\d+) of (\d+)", stated.detail)[0]] if stated else [0, 0]
+    compared = list(compared_of(stated)) if stated else [0, 0]
     by: list[str] = []
     failed = {c.name for c in checks if not c.passed}
     if "citations_retrieved" in failed or any(c.name == "dropped_failures" and "unknown passage" in c.detail

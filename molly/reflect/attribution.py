@@ -14,13 +14,12 @@ import re
 
 import numpy as np
 
-from molly.document import cited_refs, has_citation, python_blocks, segments
+from molly.document import INLINE_CODE, cited_refs, has_citation, python_blocks, segments
 from molly.retrieval.embedder import Embedder
 from molly.schemas import Passage
 
 # Shorter sentences are lead-ins and asides; not measured.
 MIN_WORDS = 5
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w.]*")
 _CALLED = re.compile(r"([A-Za-z_][\w.]*)\(\)")
 
@@ -34,7 +33,7 @@ def api_name(passage: Passage) -> str | None:
 
 def named_apis(sentence: str) -> set[str]:
     """The names a sentence writes as code or as calls (`int()`, `str.split`, open())."""
-    words = [w for span in _CODE_SPAN.findall(sentence) for w in _IDENTIFIER.findall(span)]
+    words = [w for span in INLINE_CODE.findall(sentence) for w in _IDENTIFIER.findall(span)]
     names = (w.rstrip(".") for w in [*words, *_CALLED.findall(sentence)])
     return {n for n in names if n}
 
