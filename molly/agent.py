@@ -28,7 +28,7 @@ from molly.guard.policy import RequestPolicy
 from molly.guard.safety import sanitize
 from molly.llm import UsageCounter, call_llm, stream_llm
 from molly.perceive.followup import refers_back
-from molly.perceive.intent import intent_messages, may_be_off_topic, perceive, ruled
+from molly.perceive.intent import in_scope, intent_messages, may_be_off_topic, overruled, perceive, ruled
 from molly.perceive.kinds import IntentClassifier
 from molly.perceive.learner_code import RunFacts, foreign_code, with_run_facts
 from molly.perceive.review import review
@@ -166,10 +166,18 @@ class Tutor:
         """What the learner needs. A first message that may be off-topic (``may_be_off_topic``) and
         has nothing near it in the docs or the course's materials (no passage above the score
         floor) is off-topic by rule: the 1.5B model calls "What is the capital of Australia?" a
-        concept, and the draft then answered it from its own knowledge. Else ``intent.perceive``."""
+        concept, and the draft then answered it from its own knowledge. Else ``intent.perceive``,
+        whose off-topic judgement the docs overrule when they are near (``intent.in_scope``): the
+        classifier alone refused 22 of 238 real Python questions ("How do I freeze Tkinter applications?")."""
         if not history and may_be_off_topic(question) and not self.retriever.retrieve([question], exclude, course):
             return ruled(IntentKind.OFF_TOPIC, question)
-        return perceive(question, self.intent_llm, counter, history, self.kinds)
+        intent = perceive(question, self.intent_llm, counter, history, self.kinds)
+        if intent.kind is IntentKind.OFF_TOPIC and intent.source in ("classifier", "llm"):
+            # A judgement, not a rule: the docs overrule it when they are near.
+            passages = self.retriever.retrieve([question], exclude, course)
+            if in_scope(question, max((p.score for p in passages), default=None)):
+                return overruled(intent, question)
+        return intent
 
     def _ask_llm(self, counter: UsageCounter) -> Ask:
         """The repair call, made only while the turn can still afford its draft and verdict."""

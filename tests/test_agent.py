@@ -12,8 +12,9 @@ from molly.errors import BackendError, InvalidQuestionError
 from molly.fakes import ScriptedChatModel
 from molly.llm import UsageCounter
 from molly.retrieval.retriever import DenseRetriever
-from molly.schemas import Answer, CourseProfile, IntentKind
+from molly.schemas import Answer, CourseProfile, IntentKind, Passage
 from molly.ui import render_answer
+from tests.conftest import SMALL_CORPUS
 
 
 def intent_json(kind: str = "howto", **extra: object) -> str:
@@ -116,6 +117,28 @@ def test_a_question_with_no_programming_word_and_nothing_near_it_is_off_topic_wi
     answer = Tutor(settings, llm, NothingNear()).ask("What is the capital of Australia?")
     assert answer.text == OFF_TOPIC_REPLY and answer.llm_calls == 0 and llm.history == []
     assert answer.intent.kind is IntentKind.OFF_TOPIC and answer.intent.source == "rule"
+
+
+class NearAt:
+    """A retriever whose one passage scores ``score``, whatever the question."""
+
+    def __init__(self, score: float) -> None:
+        self.score = score
+
+    def retrieve(self, queries: list[str], exclude: tuple[str, ...] = (), course: str | None = None) -> list:
+        return [Passage(ref=1, chunk=SMALL_CORPUS[0], score=self.score)]
+
+
+@pytest.mark.parametrize(("question", "score", "refused"), [
+    ("How do I freeze Tkinter applications?", 0.62, False),  # the docs are near: a Python question
+    ("select rows of `df` where column 'X' is 0", 0.35, False),  # a shape of code, and a passage
+    ("what's the best way to sort my laundry", 0.38, True),  # only words in common with the docs
+])
+def test_the_docs_overrule_a_judged_off_topic_when_they_are_near(settings: Settings, question: str,
+                                                                 score: float, refused: bool) -> None:
+    llm = ScriptedChatModel().enqueue([intent_json("off_topic")])
+    intent = Tutor(settings, llm, NearAt(score)).understand(question, UsageCounter())
+    assert (intent.kind is IntentKind.OFF_TOPIC) is refused and intent.source == "llm"
 
 
 @pytest.mark.parametrize("question", ["What is a walrus operator?", "it broke"])

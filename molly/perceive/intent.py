@@ -162,6 +162,30 @@ def may_be_off_topic(question: str) -> bool:
     return PROGRAMMING.search(question) is None and not may_clarify(question)
 
 
+# A judged "off_topic" (classifier or LLM) that the docs are near is a Python question after all:
+# "How do I freeze Tkinter applications?", "get the date 6 months from today". Tuned on CoNaLa and
+# FAQ dev (22 of 238 refused -> 3) and the written off-topic examples (best docs score at most 0.452:
+# 33 of 34 still refused); held-out figure in eval/README.md (eval/benchmarks/off_topic_scope.py).
+NEAR_DOCS = 0.5
+# Shapes of code a message about something else rarely has: `name`, call(, a.b, snake_case, [ ], ==.
+CODE_SHAPE = re.compile(r"`[^`\n]+`|[A-Za-z_]\w*\(|\w+_\w+|\b\w+\.\w+\b|==|!=|<=|>=|\+=|->|[{}\[\]]")
+
+
+def in_scope(question: str, best_score: float | None) -> bool:
+    """Whether a message judged off-topic is near enough to Python to be answered: its best passage
+    (``None`` when nothing cleared the retriever's floor) scores ``NEAR_DOCS`` or more, or it has a
+    shape of code and some passage cleared the floor."""
+    if best_score is None:
+        return False
+    return best_score >= NEAR_DOCS or CODE_SHAPE.search(question) is not None
+
+
+def overruled(intent: Intent, question: str) -> Intent:
+    """``intent`` (an off-topic judgement the docs overrule) as the kind the keyword rules give
+    (concept unless solution, review or error words say otherwise)."""
+    return intent.model_copy(update={"kind": fallback_intent(question).kind})
+
+
 def parse_intent(text: str, question: str = "") -> Intent:
     """Validate the LLM's reply (the first JSON object in it) into an ``Intent``."""
     m = re.search(r"\{.*\}", text, re.S)
