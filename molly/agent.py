@@ -51,6 +51,9 @@ WITHHELD_REPLY = ("I couldn't check an answer against the Python documentation, 
                   "The passages below look relevant; they may help, and you can ask me about them.")
 ECHO_WINDOW = 6  # words in a row shared with the guidance that make a line an echo of it
 DRAFT_REFRESH_S = 0.5  # how often the draft being written is re-shown
+# The prose after a debugging turn's facts (asked for two or three sentences); longer drafts went on
+# to rewrite the code, wrongly (figure: eval/README.md, "Debugging hint length").
+HINT_TOKENS = 120
 
 
 
@@ -295,7 +298,9 @@ class Tutor:
                 hidden_fix = (debugged.report.code, fix.source if fix is not None and verified(debugged.report) else "")
         messages = draft_messages(q, passages, guidance, history)
         draft, shown_at = "", time.perf_counter()
-        for draft in stream_llm(self.llm, messages, counter):
+        # After a run's facts the prose is a short hint: the facts say what is known.
+        bound = {"max_tokens": HINT_TOKENS} if debugged is not None and debugged.facts else {}
+        for draft in stream_llm(self.llm, messages, counter, **bound):
             # Complete lines only, every half second: each shown line has passed the leak guard whole.
             if "\n" in draft and time.perf_counter() - shown_at >= DRAFT_REFRESH_S:
                 shown_at = time.perf_counter()

@@ -122,7 +122,9 @@ def trim_incomplete(text: str, cut_off: bool = True) -> str:
     if not text or text.endswith("```"):
         return text
     tail = _SENTENCE_END.split(text)[-1]
-    dangling = tail.rstrip().endswith(":") or (cut_off and not re.search(r"[.!?)\]\"'`*]\s*$", tail))
+    # Cut off inside inline code ("The `"): the closing backtick is not closing punctuation.
+    dangling = tail.rstrip().endswith(":") or (cut_off and (
+        not re.search(r"[.!?)\]\"'`*]\s*$", tail) or tail.count("`") % 2 == 1))
     if tail and tail != text and dangling:
         text = text[: len(text) - len(tail)].rstrip()
     return text

@@ -31,6 +31,7 @@ class ScriptedChatModel(BaseChatModel):
     default: Reply | None = Field(default=None, description="Reply used once the queue is empty.")
     _queue: list[Reply] = PrivateAttr(default_factory=list)
     _history: list[list[BaseMessage]] = PrivateAttr(default_factory=list)
+    _arguments: list[dict[str, Any]] = PrivateAttr(default_factory=list)
 
     @property
     def _llm_type(self) -> str:
@@ -45,9 +46,15 @@ class ScriptedChatModel(BaseChatModel):
         """The messages of every call so far."""
         return self._history
 
+    @property
+    def arguments(self) -> list[dict[str, Any]]:
+        """The per-call arguments of every call so far (``max_tokens`` bound to it, ...)."""
+        return self._arguments
+
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
         self._history.append(list(messages))
+        self._arguments.append(dict(kwargs))
         reply = self._queue.pop(0) if self._queue else self.default
         if reply is None:
             raise RuntimeError("ScriptedChatModel has no reply queued")

@@ -155,20 +155,25 @@ def _text(message: Any) -> str:
     return content if isinstance(content, str) else str(content)
 
 
-def call_llm(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCounter, **bind: Any) -> str:
-    """One chat call returning its text; backend failures become a ``BackendError``."""
+def _bound(llm: BaseChatModel, bind: dict[str, Any]) -> Any:
+    """``llm`` with per-call arguments (``max_tokens`` as the backend reads it)."""
     if "max_tokens" in bind and type(llm).__name__ == "ChatOpenAI":
         limit = bind.pop("max_tokens")  # popped first: ChatOpenAI would send it on renamed
         bind = {**bind, **served_limit(limit)}
-    return _text(_invoke(llm.bind(**bind) if bind else llm, messages, counter))
+    return llm.bind(**bind) if bind else llm
 
 
-def stream_llm(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCounter) -> Iterator[str]:
+def call_llm(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCounter, **bind: Any) -> str:
+    """One chat call returning its text; backend failures become a ``BackendError``."""
+    return _text(_invoke(_bound(llm, bind), messages, counter))
+
+
+def stream_llm(llm: BaseChatModel, messages: list[BaseMessage], counter: UsageCounter, **bind: Any) -> Iterator[str]:
     """One chat call yielding the text so far as it grows (models that cannot stream yield it once);
-    backend failures, even mid-answer, become a ``BackendError``."""
+    backend failures, even mid-answer, become a ``BackendError``. ``bind``: as for ``call_llm``."""
     text = ""
     try:
-        for chunk in llm.stream(messages, config={"callbacks": [counter]}):
+        for chunk in _bound(llm, bind).stream(messages, config={"callbacks": [counter]}):
             text += _text(chunk)
             yield text
     except MollyError:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from molly.agent import OFF_TOPIC_REPLY, WITHHELD_REPLY, Draft, Stage, Tutor
+from molly.agent import HINT_TOKENS, OFF_TOPIC_REPLY, WITHHELD_REPLY, Draft, Stage, Tutor
 from molly.config import Settings
 from molly.errors import BackendError, InvalidQuestionError
 from molly.fakes import ScriptedChatModel
@@ -36,6 +36,7 @@ def test_supported_draft_is_shown_with_citations(settings: Settings, hash_retrie
     assert answer.citations[0].url.startswith("https://docs.python.org/3.11/")
     # Its words are all in passage [1]: the rules accept it and the verdict call is skipped.
     assert answer.llm_calls == 2 and answer.prompt_tokens > 0
+    assert "max_tokens" not in llm.arguments[1]  # no run facts: the draft's own length
     assert [(c.verdict, c.reason, c.shown) for c in answer.claims] == [("supported", "its words are in [1]", True)]
     assert all(c.passed for c in answer.checks), answer.checks
     assert set(answer.timings) >= {"intent", "retrieve", "draft", "reflect", "total"}
@@ -429,6 +430,7 @@ def test_a_pasted_buggy_function_is_run_repaired_and_the_draft_told_the_facts(se
     assert checks["learner_code_ran"].detail.endswith("ran your code on 3 example(s) from your message: "
                                                       "0 of 3 gave what you expected")
     assert len(llm.history) <= 2  # draft (and verdict): the mutations found the fix, no repair call
+    assert llm.arguments[0].get("max_tokens") == HINT_TOKENS  # after the facts, a short hint
     assert ("range(1, n + 1)" in answer.text) is (policy == "worked_examples")  # the leak rule holds
     assert ("fix_not_shown" in checks) is (policy == "hints_only")
     # The facts come first, written from the run, not by the model.

@@ -72,6 +72,9 @@ def test_an_answer_cut_by_the_token_limit_is_trimmed_to_its_last_complete_part()
     assert trim_incomplete("Done [1].") == "Done [1]."
     assert trim_incomplete("Example:\n\n```python\nx = 1\n```") == "Example:\n\n```python\nx = 1\n```"
     assert trim_incomplete("just one fragment") == "just one fragment"  # nothing better to keep
+    # Cut inside inline code: its opening backtick is not an end (a real debugging hint, cut at 120 tokens).
+    assert trim_incomplete("It sorts by age [1]. The `") == "It sorts by age [1]."
+    assert trim_incomplete("It sorts by age [1]. Use `key`") == "It sorts by age [1]. Use `key`"
     # A closing line that announces what the token limit cut off (every run of the speed benchmark).
     code = "Use a loop [1].\n\n```python\nx = 1\n```"
     assert trim_incomplete(code + "\n\nThis code will output:") == code
