@@ -1,17 +1,22 @@
 """The answer as text: prose sentences, fenced code blocks, inline code and ``[n]`` citations.
 
 Used by every stage that reads or edits an answer (reflection, evaluation, perception of the
-learner's pasted code). ``segments`` splits an answer so that joining the pieces gives it back.
-Not here: judging anything (``reflect/``); Markdown beyond fences, inline code and citations.
+learner's pasted code). Fenced blocks are found by markdown-it-py's CommonMark parser, so a block
+is code exactly when the chat renders it as code (``~~~`` fences, fences inside list items, a
+closing fence on its own line); ``segments`` splits an answer so that joining the pieces gives it
+back. Not here: judging anything (``reflect/``); Markdown beyond fences, inline code and citations.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 
-# Backtick and tilde fences alike (CommonMark allows both; the model writes ``~~~`` now and then).
-_FENCE = re.compile(r"(```|~~~)([\w+-]*)[^\n]*\n(.*?)\1", re.S)
+from markdown_it import MarkdownIt
+
 _INLINE = re.compile(r"`[^`\n]*`")
 INLINE_CODE = re.compile(r"`([^`\n]+)`")
 """An inline code span with its text as group 1 (what reflection reads names and values from)."""
@@ -21,14 +26,64 @@ CITE = re.compile(r"(?<![\w\]\)'\"])\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 _PYTHON = {"", "python", "python3", "py", "py3", "pycon", "ipython", "pyi"}
 
 
+@dataclass(frozen=True)
+class Fence:
+    """One fenced block of an answer: ``text[start:end]`` is the whole block, fences included."""
+
+    start: int
+    end: int
+    label: str  # the info string's first word, lower-cased ("" when there is none)
+    code: str  # the content, as the chat shows it (a block inside a list item loses its indent)
+    opening: str  # the opening fence line as written ("```python"), for rebuilding the block
+
+    def whole(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+_PARSER = MarkdownIt("commonmark")
+
+
+@lru_cache(maxsize=256)
+def fences(text: str) -> tuple[Fence, ...]:
+    """Every fenced block, in order, with its position."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    out = []
+    for token in _PARSER.parse(text):
+        if token.type != "fence" or token.map is None:
+            continue
+        first, last = token.map
+        start = starts[first]
+        end = len(text.rstrip("\n")) if last >= len(starts) - 1 else starts[last] - 1
+        out.append(Fence(start, max(start, end), (token.info.split() or [""])[0].lower(), token.content,
+                         text[start : starts[first + 1] if first + 1 < len(starts) else len(text)].strip()))
+    return tuple(out)
+
+
+def edit_fences(text: str, edit: Callable[[Fence], str | None]) -> str:
+    """``text`` with each fenced block replaced by ``edit(block)`` (None keeps it), by position."""
+    out, pos = [], 0
+    for f in fences(text):
+        new = edit(f)
+        out += [text[pos : f.start], f.whole(text) if new is None else new]
+        pos = f.end
+    return "".join(out) + text[pos:]
+
+
+def _blanked(text: str) -> str:
+    """The text with its fenced blocks replaced by a space."""
+    return edit_fences(text, lambda f: " ")
+
+
 def prose(text: str) -> str:
     """The text with code blocks and inline code blanked out (citations live in prose)."""
-    return _INLINE.sub(" ", _FENCE.sub(" ", text))
+    return _INLINE.sub(" ", _blanked(text))
 
 
 def code_of(text: str) -> str:
     """All the answer's code, fenced and inline, joined: what its examples use."""
-    return "\n".join([m.group(3) for m in _FENCE.finditer(text)] + [m.group(0)[1:-1] for m in _INLINE.finditer(_FENCE.sub(" ", text))])
+    return "\n".join([f.code for f in fences(text)] + [m.group(0)[1:-1] for m in _INLINE.finditer(_blanked(text))])
 
 
 def has_citation(text: str) -> bool:
@@ -52,33 +107,42 @@ _OUTPUT_CUE = re.compile(r"(?i)\b(output|outputs|prints?|printed|displays?|shows
 _OUTPUT_LABELS = {"output", "text", "console", "stdout", "none", "plaintext", "txt"}
 
 
-def _blocks(text: str) -> list[tuple[re.Match[str], str]]:
+def is_python(label: str) -> bool:
+    """Whether a fence label claims Python (no label counts: the model often omits it)."""
+    return label in _PYTHON
+
+
+def _blocks(text: str) -> list[tuple[Fence, str]]:
     """Every fenced block with its kind: "python", "output" (what the Python block before it
     printed) or "other" (another language)."""
-    out: list[tuple[re.Match[str], str]] = []
-    for m in _FENCE.finditer(text):
-        label = m.group(2).lower()
+    out: list[tuple[Fence, str]] = []
+    for f in fences(text):
         after_python = bool(out) and out[-1][1] == "python"
-        between = text[out[-1][0].end() : m.start()].strip() if out else ""
+        between = text[out[-1][0].end : f.start].strip() if out else ""
         shows_output = after_python and len(between) <= 200 and (
-            label in _OUTPUT_LABELS or label == "" and bool(_OUTPUT_CUE.search(between)) and between.endswith(":"))
-        out.append((m, "output" if shows_output else "python" if label in _PYTHON else "other"))
+            f.label in _OUTPUT_LABELS or f.label == "" and bool(_OUTPUT_CUE.search(between)) and between.endswith(":"))
+        out.append((f, "output" if shows_output else "python" if is_python(f.label) else "other"))
     return out
+
+
+def python_fences(text: str) -> list[Fence]:
+    """The fenced blocks ``python_blocks`` reads, with their positions."""
+    return [f for f, kind in _blocks(text) if kind == "python"]
 
 
 def python_blocks(text: str) -> list[tuple[str, str]]:
     """(whole fenced block, code) for every block labelled Python or not labelled at all, except
     an unlabelled block that shows the output of the Python block before it."""
-    return [(m.group(0), m.group(3)) for m, kind in _blocks(text) if kind == "python"]
+    return [(f.whole(text), f.code) for f, kind in _blocks(text) if kind == "python"]
 
 
 def without_output(text: str, block: str) -> str:
     """``text`` without the output block (and its "Output:" lead-in) that shows what the Python
     ``block`` printed: when the example goes, what it printed goes with it."""
     blocks = _blocks(text)
-    for i, (m, kind) in enumerate(blocks):
-        if kind == "output" and blocks[i - 1][0].group(0) == block:
-            return text[: blocks[i - 1][0].end()] + text[m.end() :]
+    for i, (f, kind) in enumerate(blocks):
+        if kind == "output" and blocks[i - 1][0].whole(text) == block:
+            return text[: blocks[i - 1][0].end] + text[f.end :]
     return text
 
 
@@ -86,7 +150,7 @@ def output_blocks(text: str) -> list[tuple[str, str, str]]:
     """(Python code, whole output block, its content) for every block that shows what the Python
     block just before it prints."""
     blocks = _blocks(text)
-    return [(blocks[i - 1][0].group(3), m.group(0), m.group(3)) for i, (m, kind) in enumerate(blocks) if kind == "output"]
+    return [(blocks[i - 1][0].code, f.whole(text), f.code) for i, (f, kind) in enumerate(blocks) if kind == "output"]
 
 
 def repl_to_source(code: str) -> str:
@@ -149,10 +213,10 @@ def segments(text: str) -> list[tuple[bool, str]]:
     separators) kept verbatim, so that ``"".join(p for _, p in segments(t)) == t``."""
     out: list[tuple[bool, str]] = []
     pos = 0
-    for m in _FENCE.finditer(text):
-        out += _split_prose(text[pos : m.start()])
-        out.append((False, m.group(0)))
-        pos = m.end()
+    for f in fences(text):
+        out += _split_prose(text[pos : f.start])
+        out.append((False, f.whole(text)))
+        pos = f.end
     return out + _split_prose(text[pos:])
 
 
@@ -187,9 +251,12 @@ def drop_sentences(text: str, numbers: tuple[int, ...]) -> str:
 
 def tidy_prose(text: str) -> str:
     """Collapse blank-line runs and trailing spaces left by removals, outside code only."""
-    parts = re.split(r"(```.*?```)", text, flags=re.S)
-    return "".join(p if i % 2 else re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", p))
-                   for i, p in enumerate(parts)).strip()
+    out, pos = [], 0
+    for f in [*fences(text), None]:
+        gap = text[pos : f.start if f else len(text)]
+        out += [re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", gap)), f.whole(text) if f else ""]
+        pos = f.end if f else len(text)
+    return "".join(out).strip()
 
 
 # Sentences that exist only for the example beside them: "Here's an example of how to ..." before

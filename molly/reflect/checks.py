@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from molly.document import CITE, cited_refs, python_blocks, segments, syntax_error
+from molly.document import CITE, cited_refs, edit_fences, fences, python_blocks, python_fences, segments, syntax_error
 from molly.schemas import Check, Passage
 
 CODE_REMOVED = "(A code example was removed here because it is not valid Python.)"
@@ -82,15 +82,21 @@ def parse_verdict(reply: str, n_sentences: int) -> Verdict:
 def drop_failures(text: str, passages: list[Passage]) -> str:
     """Remove what still fails: citations of unknown passages, code that does not parse."""
     refs = {p.ref for p in passages}
-    for block, code in python_blocks(text):
-        if syntax_error(code):
-            text = text.replace(block, CODE_REMOVED)
+    python = {f.start for f in python_fences(text)}
+    text = edit_fences(text, lambda f: CODE_REMOVED if f.start in python and syntax_error(f.code) else None)
 
     def keep_known(m: re.Match[str]) -> str:
         nums = [n.strip() for n in m.group(1).split(",") if int(n) in refs]
         return f"[{', '.join(nums)}]" if nums else ""
 
-    parts = re.split(r"(```.*?```|`[^`\n]*`)", text, flags=re.S)
-    # a removed citation must not leave "word ." behind
-    return "".join(p if i % 2 else re.sub(r"[ \t]+([.,;:!?])", r"\1", CITE.sub(keep_known, p))
-                   for i, p in enumerate(parts)).strip()
+    def cleaned(gap: str) -> str:  # prose between blocks, its inline code kept as is
+        parts = re.split(r"(`[^`\n]*`)", gap)
+        # a removed citation must not leave "word ." behind
+        return "".join(p if i % 2 else re.sub(r"[ \t]+([.,;:!?])", r"\1", CITE.sub(keep_known, p))
+                       for i, p in enumerate(parts))
+
+    out, pos = [], 0
+    for f in fences(text):
+        out += [cleaned(text[pos : f.start]), f.whole(text)]
+        pos = f.end
+    return ("".join(out) + cleaned(text[pos:])).strip()

@@ -10,11 +10,11 @@ from __future__ import annotations
 import ast
 import re
 
+from molly.document import Fence, edit_fences, is_python
 from molly.schemas import Check, CourseProfile, IntentKind
 
 NO_COURSE = CourseProfile(name="")
 """The steering outside any course: no context, nothing avoided, hints only for graded work."""
-_FENCE = re.compile(r"```([^\n`]*)\n(.*?)```", re.S)
 
 # Names an instructor may put on the avoid-list, mapped to the syntax that is that construct.
 _SYNTAX: dict[str, tuple[type, ...]] = {
@@ -84,10 +84,10 @@ def apply(text: str, profile: CourseProfile, intent: IntentKind) -> tuple[str, l
                            f"{profile.solution_policy.replace('_', ' ')} policy applied")] if profile.name else []
     broken: list[str] = []
 
-    def block(m: re.Match[str]) -> str:
-        lang, code = m.group(1).strip().lower(), m.group(2)
-        if lang not in ("", "python", "py", "python3", "pycon"):
-            return m.group(0)
+    def block(f: Fence) -> str | None:
+        code = f.code
+        if not is_python(f.label):
+            return None
         found = [c for c in profile.avoid if uses(code, c)]
         if found:
             broken.append(f"avoided construct(s) {', '.join(found)}")
@@ -96,9 +96,9 @@ def apply(text: str, profile: CourseProfile, intent: IntentKind) -> tuple[str, l
                 and sum(1 for line in code.splitlines() if line.strip()) > 3):
             broken.append("complete code for graded work")
             return "*(Full code was removed: this course gives hints for graded work, not solutions.)*"
-        return m.group(0)
+        return None
 
-    text = _FENCE.sub(block, text)
+    text = edit_fences(text, block)
     if profile.avoid:
         # The final answer complies either way; the detail says whether the draft had to be cut.
         checks.append(Check(name="course_avoid_list", passed=True,
@@ -138,15 +138,15 @@ def without_fix(text: str, original: str, fixed: str) -> tuple[str, int]:
     names = _defined(original)
     removed = 0
 
-    def block(m: re.Match[str]) -> str:
+    def block(f: Fence) -> str | None:
         nonlocal removed
-        if m.group(1).strip().lower() not in ("", "python", "py", "python3", "pycon"):
-            return m.group(0)
-        shown = set(squeeze(m.group(2)))
-        rewrite = bool(names & _defined(m.group(2))) and shown != before
+        if not is_python(f.label):
+            return None
+        shown = set(squeeze(f.code))
+        rewrite = bool(names & _defined(f.code)) and shown != before
         if rewrite or changed and any(ln in shown for ln in changed) and sum(ln in shown for ln in fix_lines) >= LEAK_SHARE * len(fix_lines):
             removed += 1
             return "*(The corrected code was removed: this course gives hints, so you can make the change yourself.)*"
-        return m.group(0)
+        return None
 
-    return _FENCE.sub(block, text), removed
+    return edit_fences(text, block), removed

@@ -62,3 +62,14 @@ def test_under_hints_only_the_models_own_rewrite_goes_even_beside_a_verified_fix
     out, removed = without_fix(f"A better way:\n```python\n{other}```", mine, fixed)
     assert removed == 1 and "seen.add" not in out
 
+
+
+def test_every_fence_the_chat_renders_as_code_is_held_to_the_solution_policy() -> None:
+    # A `~~~` fence, an info string after the label, and a block inside a list item: each renders as
+    # code, so each is read as code (the old fence pattern let all three through).
+    code = "counts = {}\nfor w in words:\n    counts[w] = counts.get(w, 0) + 1\nreturn counts\n"
+    indented = "".join(f"   {line}\n" for line in code.splitlines())
+    for answer in (f"Try:\n\n~~~python\n{code}~~~", f"Try:\n\n```python title=count.py\n{code}```",
+                   f"1. Count them:\n\n   ```python\n{indented}   ```\n2. Return."):
+        text, _ = apply(answer, PROFILE.model_copy(update={"avoid": []}), IntentKind.SOLUTION_REQUEST)
+        assert "counts.get" not in text and "hints for graded work" in text, answer
