@@ -10,7 +10,7 @@ never as either kind. "before" is the same tutor with the overrule switched off.
 Sets whose every message is about Python count false refusals; sets labelled off-topic count
 refusals kept. Tuning sets (default): CoNaLa dev and FAQ dev questions, the written and real
 off-topic examples of the ``tune`` split. ``--heldout``: CoNaLa train questions (not among the
-classifier's examples), the ordinary near-miss questions of the request policy's third held-out set,
+classifier's examples), the ordinary near-miss questions of the request policy's third held-out set (``rq-h3-*``),
 the ``heldout`` rows of the intent sets, and ``scope_heldout.jsonl`` (an independent writer).
 """
 
@@ -26,6 +26,7 @@ from molly.classify import read_examples
 from molly.config import Settings
 from molly.factory import build_tutor
 from molly.fakes import ScriptedChatModel
+from molly.guard.policy import EXAMPLES as POLICY_EXAMPLES
 from molly.llm import UsageCounter
 from molly.perceive.kinds import EXAMPLES
 from molly.schemas import IntentKind
@@ -50,8 +51,11 @@ def sets(heldout: bool) -> Iterator[tuple[str, bool, list[str]]]:
     else:
         shipped = {e["text"] for e in read_examples([EXAMPLES])}
         yield "conala_train", False, [r["question"] for r in rows("conala_train.jsonl") if r["question"] not in shipped]
-        yield "requests_heldout3 ordinary", False, [r["text"] for r in rows("requests_heldout3.jsonl")
-                                                    if r["label"] == "ordinary"]
+        # The request policy's third held-out set, since moved into its tuning data (the intent
+        # classifier never learns from it).
+        policy_rows = map(json.loads, POLICY_EXAMPLES[0].read_text(encoding="utf-8").splitlines())
+        yield "requests_heldout3 ordinary", False, [r["text"] for r in policy_rows
+                                                    if r["id"].startswith("rq-h3-") and r["label"] == "ordinary"]
         yield "intent held-out, on-topic", False, [r["question"] for r in intent_sets if r["intent"] != "off_topic"]
         scope = rows("scope_heldout.jsonl")
         yield "scope_heldout python", False, [r["text"] for r in scope if r["label"] == "python"]

@@ -5,7 +5,7 @@
 Reports, side by side:
 - the shipped tuning set (molly/guard/requests.jsonl), 5-fold cross-validated (each fold's
   classifier never saw the message it decides);
-- the held-out set (eval/datasets/requests_heldout.jsonl, written by a second writer who never
+- the held-out set (eval/datasets/requests_heldout4.jsonl, written by a fifth writer who never
   saw the rules or the tuning set): declined share per label, no errors listed;
 - real learner and Stack Overflow questions, all ordinary (CoNaLa train/dev, CS1QA dev and train,
   FAQ dev, intent dev, refactory dev): the share declined, which should be 0;
@@ -84,7 +84,7 @@ def main() -> None:
 
     policy = RequestPolicy(embedder, **floor)
     policy.warm_up()
-    held = ROOT / "eval/datasets/requests_heldout3.jsonl"
+    held = ROOT / "eval/datasets/requests_heldout4.jsonl"
     if args.heldout:
         items = load(held)
         report["heldout"] = rates(items, [policy.category(i["text"]) for i in items])
