@@ -35,3 +35,19 @@ def test_a_lead_in_left_last_goes() -> None:
     assert strip_echo(draft, "why?", []) == ("Look at line 3 first.", 1)
     kept = "Strip a prefix with `str.removeprefix` [1]:"
     assert strip_echo(kept, "why?", []) == (kept, 0)  # it says something of its own
+
+
+def test_advice_about_the_learner_is_said_to_them_and_advice_to_the_tutor_goes() -> None:
+    # Sentences of real debugging answers (eval/grades/debug_hint_ab and earlier runs).
+    draft = ("Line 3 stops one short [1]. To fix this, the learner should check if `x` is in the list first. "
+             "If the learner wants to make their code clearer, they could add a comment. "
+             "The learner needs to keep the order. "
+             "To help the learner look at line 9 (`counter+=1`), I would ask them to consider what happens next. "
+             "To help the learner look at line 1, Molly could ask: \"What does `lst.sort()` return?\"")
+    text, removed = strip_echo(draft, "Why does my search fail?", [])
+    assert text == ("Line 3 stops one short [1]. To fix this, you should check if `x` is in the list first. "
+                    "If you want to make your code clearer, you could add a comment. You need to keep the order.")
+    assert removed == 2
+    # "student" as an ordinary word, and "their" outside a sentence about the learner, stay.
+    kept = "Sort the student records by age [1]. The list keeps their order."
+    assert strip_echo(kept, "How do I sort records?", [])[0] == kept
