@@ -71,20 +71,10 @@ class DebugFacts(BaseModel):
         return "\n".join(out)
 
     def guidance(self, hints_only: bool) -> str:
-        """The facts as the draft's guidance; ``hints_only`` with a line to look at: one question
-        that makes the learner look at it, never the fix nor a cause the run did not show (asked
-        to explain, the 1.5B model blamed code the learner never wrote in half of 20 graded hints:
-        eval/grades/debug_hint_ab)."""
+        """The facts as the draft's guidance; ``hints_only``: point at the line, never show the fix."""
         if not self.facts:
             return ""
         fix = self.report.fix if verified(self.report) else None
-        if hints_only and self.line:
-            return ("Facts from running the learner's code, already shown to them above your answer: "
-                    + " ".join(f for f in self.facts if not f.startswith("Molly could not confirm"))
-                    + f" Write to the learner, in one or two sentences and with no code: ask one question that "
-                    f"makes them look at line {self.line} themselves (what a value is there in the failing "
-                    "example, or what that line does). Do not explain the cause, do not repeat the facts, do not "
-                    "mention other lines.")
         if fix is None:
             tail = []
         elif hints_only:
