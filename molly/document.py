@@ -71,19 +71,19 @@ def edit_fences(text: str, edit: Callable[[Fence], str | None]) -> str:
     return "".join(out) + text[pos:]
 
 
-def _blanked(text: str) -> str:
-    """The text with its fenced blocks replaced by a space."""
+def outside_fences(text: str) -> str:
+    """The text with its fenced blocks replaced by a space (inline code kept)."""
     return edit_fences(text, lambda f: " ")
 
 
 def prose(text: str) -> str:
     """The text with code blocks and inline code blanked out (citations live in prose)."""
-    return _INLINE.sub(" ", _blanked(text))
+    return _INLINE.sub(" ", outside_fences(text))
 
 
 def code_of(text: str) -> str:
     """All the answer's code, fenced and inline, joined: what its examples use."""
-    return "\n".join([f.code for f in fences(text)] + [m.group(0)[1:-1] for m in _INLINE.finditer(_blanked(text))])
+    return "\n".join([f.code for f in fences(text)] + [m.group(0)[1:-1] for m in _INLINE.finditer(outside_fences(text))])
 
 
 def has_citation(text: str) -> bool:

@@ -22,7 +22,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from molly.document import python_blocks, repl_to_source, segments, without_example_talk, without_output
+from molly.document import outside_fences, python_blocks, repl_to_source, segments, without_example_talk, without_output
 from molly.sandbox import PYTHON_VERSION, RunResult, Sandbox, missing_from_stdlib, needs_context
 from molly.schemas import Check, Passage
 
@@ -174,7 +174,7 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
     offered for revision with its real error; the revision replaces it only if it parses and
     runs without an error."""
     checks: list[Check] = []
-    prose = re.sub(r"```.*?```", "", text, flags=re.S)
+    prose = outside_fences(text)
     for n, (block, code) in enumerate(python_blocks(text), start=1):
         source = repl_to_source(code) if ">>>" in code else code
         try:
