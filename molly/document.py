@@ -130,6 +130,23 @@ def python_fences(text: str) -> list[Fence]:
     return [f for f, kind in _blocks(text) if kind == "python"]
 
 
+def replace_python_block(text: str, index: int, new: str | None, code: str | None = None) -> str:
+    """``text`` with its ``index``-th (0-based) Python block replaced by ``new``, by position, so an
+    identical block elsewhere stays; with ``new`` None, the block keeps its fences and gets ``code``
+    (a block inside a list item keeps its indent)."""
+    f = python_fences(text)[index]
+    if new is None:
+        whole = f.whole(text)
+        if f.code and f.code in whole:
+            new = whole.replace(f.code, code or "", 1)
+        else:  # rebuilt at the block's own indent (a list item's)
+            indent = whole[: len(whole) - len(whole.lstrip(" \t"))]
+            fence = re.match(r"[`~]{3,}", f.opening)
+            lines = [f"{indent}{line}" if line.strip() else line for line in (code or "").rstrip("\n").split("\n")]
+            new = "\n".join([f"{indent}{f.opening}", *lines, f"{indent}{fence.group(0) if fence else '```'}"])
+    return text[: f.start] + new + text[f.end :]
+
+
 def python_blocks(text: str) -> list[tuple[str, str]]:
     """(whole fenced block, code) for every block labelled Python or not labelled at all, except
     an unlabelled block that shows the output of the Python block before it."""

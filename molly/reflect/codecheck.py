@@ -22,7 +22,15 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from molly.document import outside_fences, python_blocks, repl_to_source, segments, without_example_talk, without_output
+from molly.document import (
+    outside_fences,
+    python_blocks,
+    repl_to_source,
+    replace_python_block,
+    segments,
+    without_example_talk,
+    without_output,
+)
 from molly.sandbox import PYTHON_VERSION, RunResult, Sandbox, missing_from_stdlib, needs_context
 from molly.schemas import Check, Passage
 
@@ -175,6 +183,11 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
     runs without an error."""
     checks: list[Check] = []
     prose = outside_fences(text)
+    gone = 0  # blocks replaced by a note so far: the n-th block is now python block n - 1 - gone
+
+    def recode(text: str, n: int, code: str) -> str:
+        return replace_python_block(text, n - 1 - gone, None, code)
+
     for n, (block, code) in enumerate(python_blocks(text), start=1):
         source = repl_to_source(code) if ">>>" in code else code
         try:
@@ -200,7 +213,7 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
                 checks.append(Check(name=f"code_ran_{n}", passed=True, detail=f"ran on {where}; {OUTPUT_VARIES}"))
                 continue
             if fixed != code:
-                text = text.replace(block, block.replace(code, fixed), 1)
+                text = recode(text, n, fixed)
                 checks.append(Check(name=f"code_ran_{n}", passed=True,
                                     detail=f"ran on {where}; {OUTPUT_CORRECTED}"))
             else:
@@ -220,19 +233,20 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
             text = _correct_import_claims(text, name, module, (
                 f"*(`{name}` is not part of Python {PYTHON_VERSION}'s `{module}` module: it is a recipe "
                 f"given in [{ref}], so the example includes its definition.)*"))
-            text = text.replace(block, block.replace(code, fixed), 1)
+            text = recode(text, n, fixed)
             checks.append(Check(name=f"code_ran_{n}", passed=True, detail=(
                 f"failed on {where}: {error}; `{name}` is a recipe in passage [{ref}]: "
                 "its definition was added, and the block ran")))
         elif fix is not None and (revised := _revised(code, error, sandbox, fix)) is not None:
-            text = text.replace(block, block.replace(code, revised), 1)
+            text = recode(text, n, revised)
             checks.append(Check(name=f"code_ran_{n}", passed=True, detail=(
                 f"failed on {where}: {error}; revised with that error, and the revision ran")))
         else:
             if missing := missing_from_stdlib(error):  # before the note, which names both too
                 text = _correct_import_claims(text, *missing)
             note = f"*(An example was removed: run on Python {PYTHON_VERSION} it failed with `{error}`.)*"
-            text = without_example_talk(without_output(text, block).replace(block, note, 1), note)
+            text = without_example_talk(replace_python_block(without_output(text, block), n - 1 - gone, note), note)
+            gone += 1
             checks.append(Check(name=f"code_ran_{n}", passed=False, detail=f"failed on {where}: {error}; removed"))
     return text, checks
 

@@ -19,7 +19,7 @@ import ast
 import re
 import textwrap
 
-from molly.document import python_blocks, syntax_error
+from molly.document import python_blocks, replace_python_block, syntax_error
 
 _MAX_SURPLUS = 8  # more surplus closers than this is not one slip
 # Lines that are shell commands, not Python (with or without a ``$`` prompt).
@@ -99,6 +99,6 @@ def repair_code(text: str) -> tuple[str, list[str]]:
             continue
         lang, fixed, what = repaired
         fence = f"```{lang}" if lang else block.split("\n", 1)[0]  # the model's own label and info string
-        text = text.replace(block, f"{fence}\n{fixed}```", 1)
+        text = replace_python_block(text, n - 1, f"{fence}\n{fixed}```")
         notes.append(f"block {n}: {what}")
     return text, notes
