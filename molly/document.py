@@ -43,21 +43,46 @@ class Fence:
 _PARSER = MarkdownIt("commonmark")
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # markdown-it's line breaks (not str.splitlines's \u2028, \x0c ...)
+_FENCE_LINE = re.compile(r"^([`~]{3,})[ \t]*([^\n`]*)$")
+
+
 @lru_cache(maxsize=256)
 def fences(text: str) -> tuple[Fence, ...]:
-    """Every fenced block, in order, with its position."""
-    starts = [0]
-    for line in text.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
+    """Every fenced block, in order, with its position. A fence indented four spaces or more is an
+    indented code block to CommonMark, shown as code with its fence lines: it counts too."""
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+    if starts[-1] == len(text):  # a final line break starts no line
+        starts.pop()
+    n_lines = len(starts)
+
+    def line_end(line: int) -> int:  # the offset where line ``line`` ends, before its line break
+        nxt = starts[line + 1] if line + 1 < n_lines else len(text)
+        return len(text[:nxt].rstrip("\r\n")) if line + 1 < n_lines else len(text.rstrip("\r\n"))
+
     out = []
     for token in _PARSER.parse(text):
-        if token.type != "fence" or token.map is None:
+        if token.map is None or token.type not in ("fence", "code_block"):
             continue
         first, last = token.map
+        label, code = (token.info.split() or [""])[0].lower(), token.content
+        if token.type == "code_block":
+            lines = token.content.split("\n")
+            opened = _FENCE_LINE.match(lines[0].strip())
+            if opened is None:
+                continue  # plain indented text: not a fenced block
+            label = (opened.group(2).split() or [""])[0].lower()
+            body = lines[1:]
+            while body and not body[-1].strip():
+                body.pop()
+            if body and body[-1].strip().startswith(opened.group(1)[:3]):
+                body.pop()
+            code = "".join(f"{line}\n" for line in body)
+        last = min(last, n_lines)
+        while last - 1 > first and not text[starts[last - 1] : line_end(last - 1)].strip():
+            last -= 1  # an indented code block's map takes in the blank lines after it
         start = starts[first]
-        end = len(text.rstrip("\n")) if last >= len(starts) - 1 else starts[last] - 1
-        out.append(Fence(start, max(start, end), (token.info.split() or [""])[0].lower(), token.content,
-                         text[start : starts[first + 1] if first + 1 < len(starts) else len(text)].strip()))
+        out.append(Fence(start, max(start, line_end(last - 1)), label, code, text[start : line_end(first)].strip()))
     return tuple(out)
 
 
@@ -137,10 +162,11 @@ def replace_python_block(text: str, index: int, new: str | None, code: str | Non
     f = python_fences(text)[index]
     if new is None:
         whole = f.whole(text)
-        if f.code and f.code in whole:
-            new = whole.replace(f.code, code or "", 1)
+        indent = whole[: len(whole) - len(whole.lstrip(" \t"))]
+        head, _, body = whole.partition("\n")
+        if not indent and f.code and f.code in body:
+            new = f"{head}\n{body.replace(f.code, code or '', 1)}"
         else:  # rebuilt at the block's own indent (a list item's)
-            indent = whole[: len(whole) - len(whole.lstrip(" \t"))]
             fence = re.match(r"[`~]{3,}", f.opening)
             lines = [f"{indent}{line}" if line.strip() else line for line in (code or "").rstrip("\n").split("\n")]
             new = "\n".join([f"{indent}{f.opening}", *lines, f"{indent}{fence.group(0) if fence else '```'}"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from molly.document import python_blocks, replace_python_block, without_example_talk
+from molly.document import python_blocks, replace_python_block, without_example_talk, without_output
 
 LEFT_OUT = "*(An example from my earlier answer was left out here: it belongs to that question.)*"
 
@@ -25,11 +25,12 @@ def without_earlier_code(text: str, earlier_answers: list[str]) -> tuple[str, in
     seen = {_squeezed(code) for answer in earlier_answers for _, code in python_blocks(answer)}
     seen.discard("")
     removed = 0
-    for n, (_, code) in enumerate(python_blocks(text)):
-        if _squeezed(code) in seen:
-            text = without_example_talk(replace_python_block(text, n - removed, LEFT_OUT), LEFT_OUT)
-            text = text.replace(LEFT_OUT, "", 1).strip()
-            removed += 1
+    while (n := next((i for i, (_, code) in enumerate(python_blocks(text)) if _squeezed(code) in seen), None)) is not None:
+        # What the block printed goes with it (else that output block would be read as code next).
+        text = without_output(text, python_blocks(text)[n][0])
+        text = without_example_talk(replace_python_block(text, n, LEFT_OUT), LEFT_OUT)
+        text = text.replace(LEFT_OUT, "", 1).strip()
+        removed += 1
     return re.sub(r"\n{3,}", "\n\n", text), removed
 
 

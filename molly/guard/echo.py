@@ -30,8 +30,8 @@ _VOICE = ((re.compile(r"\b[Tt]he (?:learner|student)'s\b"), "your"),
 # Said of the learner, then said to them: the verb agrees with "you", and in that sentence "they",
 # "their" and "them" are the learner too.
 _AGREE = ((re.compile(r"\b([Yy]ou) (need|want|ha)s to\b"), lambda m: f"{m.group(1)} {'have' if m.group(2) == 'ha' else m.group(2)} to"),
-          (re.compile(r"\btheir\b"), lambda m: "your"), (re.compile(r"\bthey\b"), lambda m: "you"),
-          (re.compile(r"\bthem\b"), lambda m: "you"))
+          (re.compile(r"\btheir (?=code|program|function|script|loop|list|variables?\b)"), lambda m: "your "),
+          (re.compile(rf"\bthey (?={_ADVICE}\b)"), lambda m: "you "))
 
 
 def _norm(text: str) -> str:
@@ -57,8 +57,10 @@ def _to_learner(sentence: str) -> str:
             return out.capitalize() if m.group(0)[0].isupper() else out
         said_to = pattern.sub(spoken, sentence)
         if said_to != sentence and pattern is _VOICE[1][0]:
+            parts = re.split(r"(`[^`\n]*`)", said_to)  # inline code is never reworded
             for agree, form in _AGREE:
-                said_to = agree.sub(form, said_to)
+                parts = [p if i % 2 else agree.sub(form, p) for i, p in enumerate(parts)]
+            said_to = "".join(parts)
         sentence = said_to
     return sentence
 

@@ -168,7 +168,8 @@ def may_be_off_topic(question: str) -> bool:
 # 33 of 34 still refused); held-out figure in eval/README.md (eval/benchmarks/off_topic_scope.py).
 NEAR_DOCS = 0.5
 # Shapes of code a message about something else rarely has: `name`, call(, a.b, snake_case, [ ], ==.
-CODE_SHAPE = re.compile(r"`[^`\n]+`|[A-Za-z_]\w*\(|\w+_\w+|\b\w+\.\w+\b|==|!=|<=|>=|\+=|->|[{}\[\]]")
+CODE_SHAPE = re.compile(r"`[^`\n]+`|[A-Za-z_]\w*\(|\w+_\w+|\b[A-Za-z_]\w*\.[A-Za-z_]\w+|==|!=|<=|>=|\+=|->"
+                        r"|\[[^\]\n]*\]|\{[^}\n]*\}")  # not "U.S.", "e.g.", "3.5" or a lone bracket
 
 
 def in_scope(question: str, best_score: float | None) -> bool:

@@ -51,3 +51,8 @@ def test_advice_about_the_learner_is_said_to_them_and_advice_to_the_tutor_goes()
     # "student" as an ordinary word, and "their" outside a sentence about the learner, stay.
     kept = "Sort the student records by age [1]. The list keeps their order."
     assert strip_echo(kept, "How do I sort records?", [])[0] == kept
+
+
+def test_inline_code_and_other_pronouns_are_not_reworded() -> None:
+    text = strip_echo("Ok [1]. The learner should call `len(them)` first. It is None when they are empty.", "q", [])[0]
+    assert text == "Ok [1]. You should call `len(them)` first. It is None when they are empty."

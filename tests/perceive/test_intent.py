@@ -153,3 +153,10 @@ def test_the_models_kind_is_kept_as_it_said() -> None:
 
 def test_llama_counters_are_none_for_a_model_that_is_not_llama_cpp() -> None:
     assert llama_counters(ScriptedChatModel()) is None
+
+
+def test_a_shape_of_code_is_code_not_an_abbreviation() -> None:
+    from molly.perceive.intent import CODE_SHAPE
+
+    assert all(CODE_SHAPE.search(q) for q in ("select `df` rows", "os.path join", "d[key] lookup", "call f(x)"))
+    assert not any(CODE_SHAPE.search(q) for q in ("Who was the U.S. president?", "e.g. in 3.5 days", "a [ b"))

@@ -73,3 +73,11 @@ def test_every_fence_the_chat_renders_as_code_is_held_to_the_solution_policy() -
                    f"1. Count them:\n\n   ```python\n{indented}   ```\n2. Return."):
         text, _ = apply(answer, PROFILE.model_copy(update={"avoid": []}), IntentKind.SOLUTION_REQUEST)
         assert "counts.get" not in text and "hints for graded work" in text, answer
+
+
+def test_a_fence_indented_four_spaces_is_still_held_to_the_solution_policy() -> None:
+    # CommonMark shows it as an indented code block, fence lines and all: still code the learner sees.
+    code = "```python\ndef solve(n):\n    total = 0\n    for i in range(n):\n        total += i\n    return total\n```\n"
+    answer = "Here:\n\n" + "".join("    " + line for line in code.splitlines(True))
+    text, _ = apply(answer, PROFILE.model_copy(update={"avoid": []}), IntentKind.SOLUTION_REQUEST)
+    assert "total += i" not in text and "hints for graded work" in text
