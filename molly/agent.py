@@ -52,7 +52,8 @@ WITHHELD_REPLY = ("I couldn't check an answer against the Python documentation, 
 ECHO_WINDOW = 6  # words in a row shared with the guidance that make a line an echo of it
 DRAFT_REFRESH_S = 0.5  # how often the draft being written is re-shown
 # The prose after a debugging turn's facts (asked for two or three sentences); longer drafts went on
-# to rewrite the code, wrongly (figure: eval/README.md, "Debugging hint length").
+# to rewrite the code. Blind A/B on 20 tune items (eval/grades/debug_hint_ab): false claims 13 -> 10,
+# median turn 32.4 -> 27.7 s; held-out refactory_dev: median turn 36.7 -> 28.7 s (eval/README.md).
 HINT_TOKENS = 120
 
 

@@ -41,8 +41,6 @@ class Fence:
 
 
 _PARSER = MarkdownIt("commonmark")
-
-
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # markdown-it's line breaks (not str.splitlines's \u2028, \x0c ...)
 _FENCE_LINE = re.compile(r"^([`~]{3,})[ \t]*([^\n`]*)$")
 
@@ -57,8 +55,10 @@ def fences(text: str) -> tuple[Fence, ...]:
     n_lines = len(starts)
 
     def line_end(line: int) -> int:  # the offset where line ``line`` ends, before its line break
-        nxt = starts[line + 1] if line + 1 < n_lines else len(text)
-        return len(text[:nxt].rstrip("\r\n")) if line + 1 < n_lines else len(text.rstrip("\r\n"))
+        end = starts[line + 1] if line + 1 < n_lines else len(text)
+        while end > starts[line] and text[end - 1] in "\r\n":
+            end -= 1
+        return end
 
     out = []
     for token in _PARSER.parse(text):
@@ -82,7 +82,7 @@ def fences(text: str) -> tuple[Fence, ...]:
         while last - 1 > first and not text[starts[last - 1] : line_end(last - 1)].strip():
             last -= 1  # an indented code block's map takes in the blank lines after it
         start = starts[first]
-        out.append(Fence(start, max(start, line_end(last - 1)), label, code, text[start : line_end(first)].strip()))
+        out.append(Fence(start, line_end(last - 1), label, code, text[start : line_end(first)].strip()))
     return tuple(out)
 
 
@@ -155,22 +155,26 @@ def python_fences(text: str) -> list[Fence]:
     return [f for f, kind in _blocks(text) if kind == "python"]
 
 
-def replace_python_block(text: str, index: int, new: str | None, code: str | None = None) -> str:
+def replace_python_block(text: str, index: int, new: str) -> str:
     """``text`` with its ``index``-th (0-based) Python block replaced by ``new``, by position, so an
-    identical block elsewhere stays; with ``new`` None, the block keeps its fences and gets ``code``
-    (a block inside a list item keeps its indent)."""
+    identical block elsewhere stays."""
     f = python_fences(text)[index]
-    if new is None:
-        whole = f.whole(text)
-        indent = whole[: len(whole) - len(whole.lstrip(" \t"))]
-        head, _, body = whole.partition("\n")
-        if not indent and f.code and f.code in body:
-            new = f"{head}\n{body.replace(f.code, code or '', 1)}"
-        else:  # rebuilt at the block's own indent (a list item's)
-            fence = re.match(r"[`~]{3,}", f.opening)
-            lines = [f"{indent}{line}" if line.strip() else line for line in (code or "").rstrip("\n").split("\n")]
-            new = "\n".join([f"{indent}{f.opening}", *lines, f"{indent}{fence.group(0) if fence else '```'}"])
     return text[: f.start] + new + text[f.end :]
+
+
+def recode_python_block(text: str, index: int, code: str) -> str:
+    """``text`` with its ``index``-th Python block holding ``code``, in its own fences (a block
+    inside a list item keeps its indent)."""
+    f = python_fences(text)[index]
+    whole = f.whole(text)
+    indent = whole[: len(whole) - len(whole.lstrip(" \t"))]
+    head, _, body = whole.partition("\n")
+    if not indent and f.code and f.code in body:
+        return replace_python_block(text, index, f"{head}\n{body.replace(f.code, code, 1)}")
+    fence = re.match(r"[`~]{3,}", f.opening)
+    lines = [f"{indent}{line}" if line.strip() else line for line in code.rstrip("\n").split("\n")]
+    return replace_python_block(text, index, "\n".join(
+        [f"{indent}{f.opening}", *lines, f"{indent}{fence.group(0) if fence else '```'}"]))
 
 
 def python_blocks(text: str) -> list[tuple[str, str]]:

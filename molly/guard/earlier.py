@@ -25,9 +25,11 @@ def without_earlier_code(text: str, earlier_answers: list[str]) -> tuple[str, in
     seen = {_squeezed(code) for answer in earlier_answers for _, code in python_blocks(answer)}
     seen.discard("")
     removed = 0
-    while (n := next((i for i, (_, code) in enumerate(python_blocks(text)) if _squeezed(code) in seen), None)) is not None:
+    while hit := next(((i, block) for i, (block, code) in enumerate(python_blocks(text)) if _squeezed(code) in seen),
+                      None):
+        n, block = hit
         # What the block printed goes with it (else that output block would be read as code next).
-        text = without_output(text, python_blocks(text)[n][0])
+        text = without_output(text, block)
         text = without_example_talk(replace_python_block(text, n, LEFT_OUT), LEFT_OUT)
         text = text.replace(LEFT_OUT, "", 1).strip()
         removed += 1

@@ -12,6 +12,7 @@ A draft that copies whole passages sentence by sentence is not caught here (not 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from molly.document import only_leads_in, segments, tidy_prose
 from molly.schemas import Passage
@@ -25,10 +26,10 @@ _NARRATION = re.compile(rf"^\W*(?:The|This) (?:learner|student|user)\b(?!'s)(?! 
 # line, you could ask them to ..."). Written from 301 stored answers (half of 635 by hash); on the
 # other half it removed 9 sentences, all such advice, and turned 4 "the learner should" into "you should".
 _TO_TUTOR = re.compile(r"(?i)\bhelp the (?:learner|student)\b|\bMolly (?:could|can|should|would) ask\b")
-_VOICE = ((re.compile(r"\b[Tt]he (?:learner|student)'s\b"), "your"),
-          (re.compile(rf"\b[Tt]he (?:learner|student) (?={_ADVICE}\b)"), "you "))
-# Said of the learner, then said to them: the verb agrees with "you", and in that sentence "they",
-# "their" and "them" are the learner too.
+_POSSESSIVE = re.compile(r"\b[Tt]he (?:learner|student)'s\b")
+_ADVISED = re.compile(rf"\b[Tt]he (?:learner|student) (?={_ADVICE}\b)")
+# Said of the learner, then said to them: the verb agrees with "you", and in that sentence "their
+# code" and "they should" are the learner too.
 _AGREE = ((re.compile(r"\b([Yy]ou) (need|want|ha)s to\b"), lambda m: f"{m.group(1)} {'have' if m.group(2) == 'ha' else m.group(2)} to"),
           (re.compile(r"\btheir (?=code|program|function|script|loop|list|variables?\b)"), lambda m: "your "),
           (re.compile(rf"\bthey (?={_ADVICE}\b)"), lambda m: "you "))
@@ -51,18 +52,17 @@ def scaffolding(question: str, passages: list[Passage]) -> set[str]:
 
 def _to_learner(sentence: str) -> str:
     """"The learner's code" as said to the learner: "Your code" (capitalised where it was)."""
-    for pattern, said in _VOICE:
-        def spoken(m: re.Match[str], said: str = said) -> str:
-            out = m.expand(said)
-            return out.capitalize() if m.group(0)[0].isupper() else out
-        said_to = pattern.sub(spoken, sentence)
-        if said_to != sentence and pattern is _VOICE[1][0]:
-            parts = re.split(r"(`[^`\n]*`)", said_to)  # inline code is never reworded
-            for agree, form in _AGREE:
-                parts = [p if i % 2 else agree.sub(form, p) for i, p in enumerate(parts)]
-            said_to = "".join(parts)
-        sentence = said_to
-    return sentence
+    def said(word: str) -> Callable[[re.Match[str]], str]:
+        return lambda m: word.capitalize() if m.group(0)[0].isupper() else word
+
+    sentence = _POSSESSIVE.sub(said("your"), sentence)
+    advised = _ADVISED.sub(said("you "), sentence)
+    if advised == sentence:
+        return sentence
+    parts = re.split(r"(`[^`\n]*`)", advised)  # inline code is never reworded
+    for agree, form in _AGREE:
+        parts = [p if i % 2 else agree.sub(form, p) for i, p in enumerate(parts)]
+    return "".join(parts)
 
 
 def strip_echo(text: str, question: str, passages: list[Passage]) -> tuple[str, int]:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from molly.document import (
     outside_fences,
     python_blocks,
+    recode_python_block,
     repl_to_source,
     replace_python_block,
     segments,
@@ -186,7 +187,7 @@ def check_code(text: str, sandbox: Sandbox, fix: Fixer | None = None,
     gone = 0  # blocks replaced by a note so far: the n-th block is now python block n - 1 - gone
 
     def recode(text: str, n: int, code: str) -> str:
-        return replace_python_block(text, n - 1 - gone, None, code)
+        return recode_python_block(text, n - 1 - gone, code)
 
     for n, (block, code) in enumerate(python_blocks(text), start=1):
         source = repl_to_source(code) if ">>>" in code else code

@@ -93,15 +93,15 @@ def test_an_answer_cut_by_the_token_limit_is_trimmed_to_its_last_complete_part()
 
 
 def test_python_blocks_are_replaced_by_position() -> None:
-    from molly.document import python_blocks, replace_python_block
+    from molly.document import python_blocks, recode_python_block, replace_python_block
 
     same = "```python\nprint(1)\n```"
     text = f"First:\n\n{same}\n\nAgain:\n\n{same}\n"
     assert replace_python_block(text, 1, "(gone)") == f"First:\n\n{same}\n\nAgain:\n\n(gone)\n"  # not the first twin
     # New code keeps the block's fences, and a block inside a list item keeps its indent.
     listed = "1. Run it:\n\n   ~~~py\n   print(1)\n   ~~~\n2. Done."
-    out = replace_python_block(listed, 0, None, "print(2)\n")
+    out = recode_python_block(listed, 0, "print(2)\n")
     assert out == "1. Run it:\n\n   ~~~py\n   print(2)\n   ~~~\n2. Done." and python_blocks(out)[0][1] == "print(2)\n"
     two = "1. Run it:\n\n   ```python\n   x = 1\n   print(x)\n   ```\n2. Done."
-    out = replace_python_block(two, 0, None, "x = 2\nprint(x)\n")
+    out = recode_python_block(two, 0, "x = 2\nprint(x)\n")
     assert out == "1. Run it:\n\n   ```python\n   x = 2\n   print(x)\n   ```\n2. Done." and python_blocks(out)[0][1] == "x = 2\nprint(x)\n"
