@@ -23,8 +23,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from molly.evaluation.bugs import buggy_lines
 from molly.repair.expectations import Expectation, learner_code, read_expectations
-from molly.repair.facts import debug, verified
+from molly.repair.facts import debug, look_first, verified
 from molly.repair.search import repair, repair_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,12 +74,18 @@ def main() -> None:
         report = facts.report if facts is not None else repair(code, exps, sandbox)
         wall = time.perf_counter() - t
         fix = report.fix if verified(report) else None
+        bug = buggy_lines(code, item.get("bug_lines", []), item.get("fix_code"))
+        spectrum = (report.failing[0].line or (report.suspicious_lines[0] if report.suspicious_lines else None)
+                    ) if report.failing else None
         rows.append({"id": item["id"], "split": item.get("split", "all"), "expectations": len(exps),
                      "failing": len(report.failing), "fix": fix.description if fix else None,
                      "operator": ("llm" if fix.origin == "llm" else operator(fix.description)) if fix else None, "line": fix.line if fix else None,
                      "correct": passes_all(sandbox, fix.source, item["tests"]) if fix else None,
                      "located": bool(fix and fix.line in item.get("bug_lines", [])),
                      "unverified_fix": report.fix.description if report.fix and not fix else None,
+                     # Without a verified fix: is the line pointed at a bug line (and was the spectrum's)?
+                     "look_first_bug": look_first(report) in bug if report.failing and not fix else None,
+                     "spectrum_bug": spectrum in bug if report.failing and not fix else None,
                      "plausible": report.plausible, "agree": report.agree, "tried": report.tried, "seconds": round(wall, 2), "stopped": report.stopped})
     summary: dict[str, Any] = {}
     for split in sorted({r["split"] for r in rows}):
@@ -92,6 +99,9 @@ def main() -> None:
             "coverage": round(len(fixed) / len(part), 3),
             "precision": round(sum(bool(r["correct"]) for r in fixed) / len(fixed), 3) if fixed else None,
             "located_of_fixed": round(sum(r["located"] for r in fixed) / len(fixed), 3) if fixed else None,
+            "unfixed_pointed_at_bug": sum(bool(r["look_first_bug"]) for r in part),
+            "unfixed_spectrum_at_bug": sum(bool(r["spectrum_bug"]) for r in part),
+            "unfixed": sum(r["look_first_bug"] is not None for r in part),
             "tried_median": statistics.median(r["tried"] for r in part),
             "seconds_median": round(statistics.median(r["seconds"] for r in part), 2),
             "seconds_max": max(r["seconds"] for r in part),
@@ -99,7 +109,9 @@ def main() -> None:
     for split, s in summary.items():
         print(f"{split}: {s['items']} items, failing {s['with_failing_expectation']}, coverage {s['coverage']}, "
               f"precision {s['precision']}, located {s['located_of_fixed']}, tried median {s['tried_median']}, "
-              f"seconds median {s['seconds_median']} max {s['seconds_max']}")
+              f"seconds median {s['seconds_median']} max {s['seconds_max']}; without a verified fix ({s['unfixed']}) the "
+              f"line pointed at is a bug line {s['unfixed_pointed_at_bug']} times (spectrum's line: "
+              f"{s['unfixed_spectrum_at_bug']})")
         for op, v in s["by_operator"].items():
             print(f"    {op:<14} {v['correct']}/{v['fixes']} correct")
     args.out.write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))

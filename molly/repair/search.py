@@ -88,10 +88,12 @@ def job(code: str, expectations: list[Expectation], candidates: list[dict[str, A
     """The sandbox program for one search."""
     payload = {"source": code, "per_call_s": PER_CALL_S, "budget_s": budget_s, "max_candidates": max_candidates,
                "expectations": [e.model_dump() for e in expectations], "candidates": candidates or []}
+    modules = [f"{name} = sys.modules[{name!r}] = types.ModuleType({name!r}); exec(compile("
+               f"{_source(name + '.py')!r}, {name + '.py'!r}, 'exec'), {name}.__dict__)"
+               for name in ("astedit", "statements", "mutations")]  # each imports the ones before it
     return "\n".join([
         "import sys, types",
-        f"mutations = types.ModuleType('mutations'); exec(compile({_source('mutations.py')!r}, 'mutations.py', 'exec'),"
-        " mutations.__dict__); sys.modules['mutations'] = mutations",
+        *modules,
         f"harness = types.ModuleType('harness'); harness.PAYLOAD = {json.dumps(payload)!r}",
         f"exec(compile({_source('harness.py')!r}, 'harness.py', 'exec'), harness.__dict__)",
         "harness.main()",

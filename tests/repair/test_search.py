@@ -3,6 +3,9 @@ fix is rejected, runaway learner code is stopped, and candidates stay inside the
 
 from __future__ import annotations
 
+import ast
+from typing import Any
+
 import pytest
 
 from molly.repair.expectations import Expectation
@@ -49,6 +52,31 @@ BUGS = {
                                                           ex("longest(['xy'])", "'xy'")], "best = w"),
     "order kept": ("def unique(xs):\n    return list(set(xs))\n",
                    [ex("unique([3, 1, 3, 2])", "[3, 1, 2]"), ex("unique([])", "[]")], "dict.fromkeys(xs)"),
+    "never initialised": ("def vowels(s):\n    for c in s:\n        if c in 'aeiou':\n            n += 1\n    return n\n",
+                          [ex("vowels('banana')", "3"), ex("vowels('xyz')", "0")], "n = 0"),
+    "final return": ("def all_positive(xs):\n    for x in xs:\n        if x <= 0:\n            return False\n",
+                     [ex("all_positive([1, 2])", "True"), ex("all_positive([1, -1])", "False")], "return True"),
+    "None method assigned": ("def add(xs, v):\n    xs = xs.append(v)\n    return xs\n",
+                             [ex("add([1], 2)", "[1, 2]"), ex("add([], 0)", "[0]")], "    xs.append(v)\n    return xs"),
+    "None method returned": ("def sorted_copy(xs):\n    ys = list(xs)\n    return ys.sort()\n",
+                             [ex("sorted_copy([3, 1, 2])", "[1, 2, 3]"), ex("sorted_copy([])", "[]")],
+                             "ys.sort()\n    return ys"),
+    "assignment reversed": ("def biggest(xs):\n    best = xs[0]\n    for x in xs:\n        if x > best:\n"
+                            "            x = best\n    return best\n", [ex("biggest([1, 3, 2])", "3"), ex("biggest([4])", "4")],
+                            "best = x"),
+    "statement order": ("def first(xs):\n    f = xs[0]\n    if not xs:\n        return None\n    return f\n",
+                        [ex("first([])", "None"), ex("first([3, 4])", "3")], "return None\n    f = xs[0]"),
+    "element added": ("def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2 == 0:\n            out += x\n"
+                      "    return out\n", [ex("evens([1, 2, 4])", "[2, 4]"), ex("evens([3])", "[]")], "out += [x]"),
+    "initial element": ("def doubled(xs):\n    out = [xs[0]]\n    for x in xs:\n        out.append(2 * x)\n    return out\n",
+                        [ex("doubled([1, 2])", "[2, 4]"), ex("doubled([5])", "[10]")], "out = []"),
+    "insert at the front": ("def squares(xs):\n    out = []\n    for x in xs:\n        out.insert(0, x * x)\n    return out\n",
+                            [ex("squares([1, 2, 3])", "[1, 4, 9]"), ex("squares([])", "[]")], "out.append(x * x)"),
+    "number for parameter": ("def first_n(xs, n):\n    return xs[:2]\n",
+                             [ex("first_n([1, 2, 3], 1)", "[1]"), ex("first_n([4, 5, 6], 3)", "[4, 5, 6]")], "xs[:n]"),
+    "element for variable": ("def largest(xs):\n    best = xs[0]\n    for x in xs:\n        if x > xs[0]:\n"
+                             "            best = x\n    return best\n",
+                             [ex("largest([1, 3, 2])", "3"), ex("largest([2, 5, 4, 1])", "5")], "x > best"),
 }
 
 
@@ -114,3 +142,31 @@ def test_the_facts_name_the_line_and_hide_the_fix_under_hints_only(sandbox: Sand
     assert "line 3" in hint and "`total(4)` returns `6` but should return `10`" in hint and "```diff" not in hint
     assert "```diff" in facts.guidance(hints_only=False)
     assert debug("What is a list?", sandbox) is None
+
+
+def test_the_models_program_must_agree_with_the_searchs_unconfirmed_fix(sandbox: Sandbox) -> None:
+    message = ("```python\ndef largest(xs):\n    best = xs[0]\n    for x in xs:\n        if x > xs[0]:\n"
+               "            best = x\n    return best\n```\nlargest([1, 3, 2]) -> 3\nlargest([2, 5, 4]) -> 5\n")
+    alone = debug(message, sandbox)
+    assert alone is not None and alone.report.fix is not None and not verified(alone.report)
+    assert alone.line == alone.report.fix.line == 4 and "other changes do too" in alone.summary(hints_only=True)
+
+    def model(source: str) -> Any:
+        return lambda report: {"description": "the model's corrected program", "source": source, "line": 4,
+                               "origin": "llm"}
+    right = "def largest(xs):\n    best = xs[0]\n    for x in xs:\n        if x > best:\n            best = x\n    return best\n"
+    assert not verified(debug(message, sandbox, model(right)).report)  # a third opinion, not a tie-breaker
+    same = ast.unparse(ast.parse(alone.report.fix.source)).replace("xs[-1]", "xs[len(xs) - 1]")
+    assert "xs[len(xs) - 1]" in same
+    both = debug(message, sandbox, model(same)).report
+    assert verified(both) and both.fix is not None and both.plausible == 2 and both.agree
+
+
+def test_the_models_program_is_verified_when_the_search_has_nothing(sandbox: Sandbox) -> None:
+    message = ("```python\ndef mean(xs):\n    return sum(xs) / len(xs) if xs else 'none'\n```\n"
+               "mean([1, 2]) -> 1.5\nmean([]) -> 0\n")
+    fixed = "def mean(xs):\n    if not xs:\n        return 0\n    return sum(xs) / len(xs)\n"
+    facts = debug(message, sandbox, lambda report: {"description": "the model's corrected program", "source": fixed,
+                                                    "line": 2, "origin": "llm"})
+    assert facts is not None and verified(facts.report) and facts.report.fix is not None
+    assert facts.report.fix.origin == "llm"
