@@ -23,6 +23,7 @@ _INITIAL_SWAPS: dict[object, tuple[int | str, ...]] = {0: (1, -1), 1: (0,), "": 
 
 
 # Methods that change their object and return None: `xs = xs.append(x)` loses the list.
+# Held out (novice_bugs.jsonl, 60 programs): the operators new with these tables fixed 2, both right (d3ed979).
 _IN_PLACE = {"append", "extend", "insert", "remove", "sort", "reverse", "clear", "update", "add", "discard"}
 
 
