@@ -68,6 +68,12 @@ class DebugFacts(BaseModel):
         elif self.line:
             out.append(f"\n**Where to look first:** line {self.line}, `{_line_text(code, self.line)}`: "
                        f"{_why_there(report)}. Molly could not confirm a fix, so it will not guess one.")
+            if (u := report.undecided) and report.fix is not None:
+                theirs = " or ".join(f"`{_result(v)}`" if not _failed(v) else _result(v) for v in u["values"])
+                yours = f"`{_result(u['yours'])}`" if not _failed(u["yours"]) else _result(u["yours"])
+                out.append(f"\n**A question that decides it:** what should `{u['call']}` give? Your code gives "
+                           f"{yours}; the changes that fix your examples give {theirs}. Add it to your examples "
+                           f"(`{u['call']} -> ...`) and ask again.")
         return "\n".join(out)
 
     def guidance(self, hints_only: bool) -> str:
@@ -118,6 +124,19 @@ _IDEAS = (("return` moved", "where the `return` is: inside the loop it ends the 
 def idea(description: str) -> str:
     """What a hint should point at, for a fix described as ``description``."""
     return next((text for key, text in _IDEAS if key in description), "that line")
+
+
+def _failed(behaviour: str) -> bool:
+    return behaviour.startswith(("error:", "timeout:"))
+
+
+def _result(behaviour: str) -> str:
+    """A probe's behaviour as said to the learner ("error:IndexError" -> "raises IndexError")."""
+    if behaviour.startswith("error:"):
+        return f"raises `{behaviour.removeprefix('error:')}`"
+    if behaviour.startswith("timeout:"):
+        return "never finishes"
+    return behaviour
 
 
 def look_first(report: RepairReport) -> int | None:
@@ -204,8 +223,13 @@ def debug(message: str, sandbox: Sandbox, ask: Ask | None = None) -> DebugFacts 
         line = look_first(report)
         if line:
             facts.append(f"Line {line} (`{_line_text(code, line)}`) is where to look first: {_why_there(report)}.")
-        facts.append("Molly could not confirm a fix. Say so plainly, describe what running the code showed, and ask "
-                      "the learner one question that helps them look at that line. Do not guess another cause.")
+        if report.undecided and report.fix is not None:
+            facts.append(f"Molly could not confirm a fix: changes that fix the examples disagree on "
+                         f"`{report.undecided['call']}`, and the learner is already asked what it should give. Say so "
+                         "plainly and explain what that line does. Do not guess a cause.")
+        else:
+            facts.append("Molly could not confirm a fix. Say so plainly, describe what running the code showed, and "
+                         "ask the learner one question that helps them look at that line. Do not guess another cause.")
         checks.append(Check(name="fix_verified", passed=False, detail="no change that fixes every example was found"))
     else:
         facts.append("Every example the learner gave already works when Molly runs the code. Say so, and ask which "

@@ -279,6 +279,11 @@ def search(payload: dict[str, Any]) -> dict[str, Any]:
         seen = [behaviour(f["source"], calls, per_call) for f in out["fixes"]]
         out["probes"] = len(calls)
         out["agree"] = all(b == seen[0] for b in seen[1:])
+        if not out["agree"]:
+            # The first input they disagree on: the question whose answer would decide between them.
+            j = next(j for j in range(len(calls)) if len({b[j] for b in seen}) > 1)
+            out["undecided"] = {"call": calls[j], "values": list(dict.fromkeys(b[j] for b in seen))[:3],
+                                "yours": behaviour(base_source, [calls[j]], per_call)[0]}
     out["seconds"] = round(time.monotonic() - t0, 3)
     return out
 

@@ -73,6 +73,7 @@ class RepairReport(BaseModel):
     stopped: str = ""  # why the job ended early ("" if it ran to its end)
     plausible: int = 0  # candidates that met every expectation
     agree: bool | None = None  # whether those behave the same on inputs near the examples (None: one or none)
+    undecided: dict[str, Any] | None = None  # where they do not: {"call", "values" (theirs), "yours"}
 
     @property
     def failing(self) -> list[CallResult]:
@@ -127,7 +128,8 @@ def repair(code: str, expectations: list[Expectation], sandbox: Sandbox,
               diff=diff(code, best["source"]), changed_tokens=changed_tokens(code, best["source"])) if best else None
     return RepairReport(code=code, results=results, syntax_error=out.get("syntax_error"),
                         suspicious_lines=out.get("suspicious_lines", []), fix=fix, tried=out.get("tried", 0),
-                        seconds=out.get("seconds", 0.0), plausible=len(out.get("fixes", [])), agree=out.get("agree"))
+                        seconds=out.get("seconds", 0.0), plausible=len(out.get("fixes", [])), agree=out.get("agree"),
+                        undecided=out.get("undecided"))
 
 
 def first_changed_line(before: str, after: str) -> int:
