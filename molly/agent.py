@@ -271,6 +271,16 @@ class Tutor:
                                                                 detail="asked one clarifying question")])
             return
 
+        hints_only = intent.kind is IntentKind.SOLUTION_REQUEST or (
+            profile.solution_policy if profile is not None else self.settings.solution_policy) == "hints_only"
+        if (debugged is not None and hints_only and not self.settings.debug_prose and language is None
+                and (facts_only := debugged.summary(hints_only))):
+            # Under hints only the run's facts are the answer: the line, the idea, what ran. The
+            # model's prose below them carried invented causes (settings.debug_prose).
+            yield finish(facts_only, [], [Check(name="facts_only", passed=True, detail=(
+                "hints only: the answer is what running your code showed; no model-written explanation"))])
+            return
+
         s = time.perf_counter()
         yield Stage("searching the docs", False, s - t0)
         passages = self.retriever.retrieve(query_texts(q, intent, history), exclude, profile.name if profile else None)
@@ -284,8 +294,6 @@ class Tutor:
             early_checks = [*early_checks, Check(name="python_version", passed=True, detail=(
                 f"you use Python {version[0]}.{version[1]}; the docs are 3.11's: " + "; ".join(notes)))]
         guidance = guidance_for(intent, passages, version, notes, profile)
-        hints_only = intent.kind is IntentKind.SOLUTION_REQUEST or (
-            profile.solution_policy if profile is not None else self.settings.solution_policy) == "hints_only"
         hidden_fix = None
         if language is not None:
             guidance = (f"{guidance} The learner's code is {language}, not Python, and Molly did not run it: say so "

@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     run_code: bool = Field(default=True, description="Run answers' Python blocks in the sandbox (molly/sandbox.py).")
     claim_rules: bool = Field(default=True, description="Decide claims by rules (citations, quotes, negations, "
                               "words covered) before the LLM verdict; off: the LLM judges every sentence.")
+    debug_prose: bool = Field(default=False, description=(
+        "Under hints only, let the model add a short explanation below a debugging run's facts. Off by default: "
+        "blind grading of 26 held-out debugging answers found false claims in 16 with the prose and in 4 with "
+        "the facts alone (eval/grades/facts_only_ab); the facts name the line, the idea and what ran."))
     claim_verdict: bool = Field(default=False, description=(
         "Ask the model about the sentences no rule decided, and remove those it calls unsupported. Off by "
         "default: on held-out paraphrased answers it removed 77 true sentences to catch 14 faulty ones "

@@ -419,7 +419,8 @@ def test_a_pasted_buggy_function_is_run_repaired_and_the_draft_told_the_facts(se
              "    for i in range(1, n + 1):  # fixed\n        s += i\n    return s\n```")
     llm = ScriptedChatModel().enqueue([draft, "NONE"])
     retriever = Fixed(hash_retriever.retrieve(["loop over a range"]))  # any passages; the course adds none
-    answer = Tutor(settings, llm, retriever, courses=OneCourse(policy), sandbox=Sandbox()).ask(BUGGY, course="cs1")
+    prose = settings.model_copy(update={"debug_prose": True})  # the model's hint below the facts
+    answer = Tutor(prose, llm, retriever, courses=OneCourse(policy), sandbox=Sandbox()).ask(BUGGY, course="cs1")
     draft_prompt = str(llm.history[0][1].content)
     assert "The bug is on line 3: `for i in range(1, n):`" in draft_prompt
     assert "`total(4)` returns `6` but should return `10`" in draft_prompt
@@ -437,6 +438,25 @@ def test_a_pasted_buggy_function_is_run_repaired_and_the_draft_told_the_facts(se
     assert answer.text.startswith("**What running your code showed**")
     assert "- `total(4)` gave `6`; expected `10`" in answer.text and "line 3, `for i in range(1, n):`" in answer.text
     assert ("Look at where the loop, slice or index stops or starts" in answer.text) is (policy == "hints_only")
+
+
+def test_under_hints_only_the_runs_facts_are_the_answer(settings: Settings, hash_retriever: DenseRetriever) -> None:
+    from molly.sandbox import Sandbox
+
+    llm = ScriptedChatModel()  # no call expected: the mutations find the fix, and no prose is drafted
+    answer = Tutor(settings, llm, hash_retriever, courses=OneCourse("hints_only"), sandbox=Sandbox()).ask(
+        BUGGY, course="cs1")
+    assert llm.history == [] and answer.llm_calls == 0 and answer.passages == []
+    assert answer.text.startswith("**What running your code showed**") and "line 3, `for i in range(1, n):`" in answer.text
+    assert "Look at where the loop, slice or index stops or starts" in answer.text and "range(1, n + 1)" not in answer.text
+    checks = {c.name: c for c in answer.checks}
+    assert checks["fix_verified"].passed and checks["facts_only"].passed and answer.fixed_code is not None
+    # With worked examples the model still explains the change below the facts.
+    llm.enqueue(["The loop stops one short of n.", "NONE"])
+    retriever = Fixed(hash_retriever.retrieve(["loop over a range"]))  # any passages; the course adds none
+    shown = Tutor(settings, llm, retriever, courses=OneCourse("worked_examples"), sandbox=Sandbox()).ask(
+        BUGGY, course="cs1")
+    assert "facts_only" not in {c.name for c in shown.checks} and "stops one short" in shown.text
 
 
 def test_without_a_mutation_fix_the_model_is_asked_once_and_its_fix_is_run(settings: Settings,
@@ -483,7 +503,7 @@ def test_without_a_course_the_settings_solution_policy_holds(settings: Settings,
              "    for i in range(1, n + 1):\n        s += i\n    return s\n```")
     llm = ScriptedChatModel().enqueue([draft, "NONE"])
     retriever = Fixed(hash_retriever.retrieve(["loop over a range"]))
-    hints = settings.model_copy(update={"solution_policy": "hints_only"})
+    hints = settings.model_copy(update={"solution_policy": "hints_only", "debug_prose": True})
     answer = Tutor(hints, llm, retriever, sandbox=Sandbox()).ask(BUGGY)
     assert "range(1, n + 1)" not in answer.text and any(c.name == "fix_not_shown" for c in answer.checks)
 

@@ -60,8 +60,10 @@ class DebugFacts(BaseModel):
         if fix is not None:
             where = f"line {fix.line}, `{_line_text(code, fix.line)}`"
             if hints_only:
-                out.append(f"\n**Where the bug is:** {where}. Look at {idea(fix.description)}: a change on that "
-                           f"line makes all {n} examples pass (Molly ran them).")
+                # A two-part repair ("...; ...") changes a second line too: say so, not "that line".
+                change = "a change on that line and one more" if "; " in fix.description else "a change on that line"
+                out.append(f"\n**Where the bug is:** {where}. Look at {idea(fix.description)}: {change} "
+                           f"makes all {n} examples pass (Molly ran them).")
             else:
                 out.append(f"\n**The fix, checked on all {n} examples:** {where} ({fix.description}).\n\n"
                            f"```diff\n{fix.diff}\n```")
