@@ -1585,7 +1585,7 @@ def diff_lines(code: str, fix: str):
     """Lines of code replaced or deleted by the fix, and the insertion points (neighbour pairs)."""
     a, b = code.split("\n"), fix.split("\n")
     changed, inserts = set(), []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag in ("replace", "delete"):
             changed.update(range(i1 + 1, i2 + 1))
         elif tag == "insert":
@@ -1610,7 +1610,7 @@ def build(check_only: bool) -> None:
         expected = dict(tests)
         kind, qcall, quoted = it["ask"]
 
-        def err(msg):
+        def err(msg, tag=tag):
             errors.append(f"{tag}: {msg}")
 
         # shape
@@ -1659,17 +1659,17 @@ def build(check_only: bool) -> None:
             err("fix equals code")
         # runs
         fres = run_calls(fix, tests)
-        for (c, e), r in zip(tests, fres):
+        for (c, e), r in zip(tests, fres, strict=True):
             if r["status"] != "ok":
                 err(f"FIX fails {c}: expected {e}, got {r}")
         bres = run_calls(code, tests)
-        failing = {c for (c, _), r in zip(tests, bres) if r["status"] in ("wrong", "error", "timeout")}
+        failing = {c for (c, _), r in zip(tests, bres, strict=True) if r["status"] in ("wrong", "error", "timeout")}
         if not failing:
             err("buggy code passes every test")
         ex_calls = [calls[i] for i in it["examples"]]
         if not set(ex_calls) & failing:
             err("buggy code passes every example")
-        bmap = dict(zip(calls, bres))
+        bmap = dict(zip(calls, bres, strict=True))
         # quoted behaviour
         if kind != "syntax":
             if qcall not in expected:
