@@ -71,11 +71,10 @@ class DebugFacts(BaseModel):
             out.append(f"\n**Where to look first:** line {self.line}, `{_line_text(code, self.line)}`: "
                        f"{_why_there(report)}. Molly could not confirm a fix, so it will not guess one.")
             if (u := report.undecided) and report.fix is not None:
-                theirs = " or ".join(f"`{_result(v)}`" if not _failed(v) else _result(v) for v in u["values"])
-                yours = f"`{_result(u['yours'])}`" if not _failed(u["yours"]) else _result(u["yours"])
-                out.append(f"\n**A question that decides it:** what should `{u['call']}` give? Your code gives "
-                           f"{yours}; the changes that fix your examples give {theirs}. Add it to your examples "
-                           f"(`{u['call']} -> ...`) and ask again.")
+                out.append(f"\n**A question that decides it:** what should `{u.call}` give? Your code gives "
+                           f"{_said(u.yours)}; the changes that fix your examples give "
+                           f"{' or '.join(map(_said, u.values))}. Add it to your examples (`{u.call} -> ...`) and ask "
+                           "again.")
         return "\n".join(out)
 
     def guidance(self, hints_only: bool) -> str:
@@ -128,17 +127,13 @@ def idea(description: str) -> str:
     return next((text for key, text in _IDEAS if key in description), "that line")
 
 
-def _failed(behaviour: str) -> bool:
-    return behaviour.startswith(("error:", "timeout:"))
-
-
-def _result(behaviour: str) -> str:
-    """A probe's behaviour as said to the learner ("error:IndexError" -> "raises IndexError")."""
+def _said(behaviour: str) -> str:
+    """A probe's behaviour as said to the learner: "`3`", "raises `IndexError`", "never finishes"."""
     if behaviour.startswith("error:"):
         return f"raises `{behaviour.removeprefix('error:')}`"
     if behaviour.startswith("timeout:"):
         return "never finishes"
-    return behaviour
+    return f"`{behaviour}`"
 
 
 def look_first(report: RepairReport) -> int | None:
@@ -227,7 +222,7 @@ def debug(message: str, sandbox: Sandbox, ask: Ask | None = None) -> DebugFacts 
             facts.append(f"Line {line} (`{_line_text(code, line)}`) is where to look first: {_why_there(report)}.")
         if report.undecided and report.fix is not None:
             facts.append(f"Molly could not confirm a fix: changes that fix the examples disagree on "
-                         f"`{report.undecided['call']}`, and the learner is already asked what it should give. Say so "
+                         f"`{report.undecided.call}`, and the learner is already asked what it should give. Say so "
                          "plainly and explain what that line does. Do not guess a cause.")
         else:
             facts.append("Molly could not confirm a fix. Say so plainly, describe what running the code showed, and "

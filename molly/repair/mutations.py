@@ -2,9 +2,10 @@
 literature, applied near the suspicious lines.
 
 Standard library only, no molly imports (``astedit.py`` and ``statements.py`` beside it are loaded
-with it): this file's source also runs inside the sandbox, where ``harness.py`` generates and tries the candidates in one job. Each candidate is a whole program
-(``ast.unparse`` of the mutated module, so comments and spacing are normalised; diffs are shown
-between normalised versions) with the original line it changes and a one-line description.
+with it): this file's source also runs inside the sandbox, where ``harness.py`` generates and tries
+the candidates in one job. Each candidate is a whole program (``ast.unparse`` of the mutated
+module, so comments and spacing are normalised; diffs are shown between normalised versions) with
+the original line it changes and a one-line description.
 Not here: running anything (``harness.py``) or choosing among passing candidates (``search.py``).
 """
 

@@ -58,6 +58,16 @@ class Fix(BaseModel):
     changed_tokens: int
 
 
+class Undecided(BaseModel):
+    """Where plausible fixes disagree: the first nearby call on which they differ."""
+
+    model_config = ConfigDict(frozen=True)
+
+    call: str
+    values: list[str]  # what the rival fixes give (a result's repr, or "error:Name" / "timeout:...")
+    yours: str  # what the learner's code gives
+
+
 class RepairReport(BaseModel):
     """What running and repairing the learner's code showed."""
 
@@ -73,7 +83,7 @@ class RepairReport(BaseModel):
     stopped: str = ""  # why the job ended early ("" if it ran to its end)
     plausible: int = 0  # candidates that met every expectation
     agree: bool | None = None  # whether those behave the same on inputs near the examples (None: one or none)
-    undecided: dict[str, Any] | None = None  # where they do not: {"call", "values" (theirs), "yours"}
+    undecided: Undecided | None = None  # where they do not
 
     @property
     def failing(self) -> list[CallResult]:
@@ -129,7 +139,7 @@ def repair(code: str, expectations: list[Expectation], sandbox: Sandbox,
     return RepairReport(code=code, results=results, syntax_error=out.get("syntax_error"),
                         suspicious_lines=out.get("suspicious_lines", []), fix=fix, tried=out.get("tried", 0),
                         seconds=out.get("seconds", 0.0), plausible=len(out.get("fixes", [])), agree=out.get("agree"),
-                        undecided=out.get("undecided"))
+                        undecided=Undecided(**out["undecided"]) if out.get("undecided") else None)
 
 
 def first_changed_line(before: str, after: str) -> int:

@@ -68,18 +68,22 @@ def statement_ops(tree: ast.Module) -> Iterator[tuple[ast.AST, int, str, Callabl
             if isinstance(stmt, ast.Assign) and isinstance(stmt.value, (ast.List, ast.Tuple)) and stmt.value.elts:
                 yield owner, line, "initial value -> empty", _at(field, i, _emptied)
         if isinstance(owner, ast.FunctionDef) and field == "body":
-            for name in _never_initialised(owner):
-                for start in (ast.Constant(0), ast.List([], ast.Load()), ast.Constant("")):
-                    yield owner, body[0].lineno, f"initial value `{name} = {text(start)}` added", _initialise(name, start)
-            if not isinstance(body[-1], (ast.Return, ast.Raise)) and any(
-                    isinstance(n, ast.Return) and n.value is not None for n in ast.walk(owner)):
-                for value in _return_values(owner):
-                    yield owner, body[-1].lineno, f"final `return {value!r}` added", _append(
-                        field, ast.Return(ast.Constant(value)))
-        if isinstance(owner, ast.FunctionDef) and field == "body" and not any(
-                isinstance(n, ast.Return) and n.value is not None for n in ast.walk(owner)):
-            for name in scope_names(tree, owner.body[0]):
-                yield owner, body[-1].lineno, f"`return {name}` added", _append(field, ast.Return(ast.Name(name, ast.Load())))
+            yield from _function_ops(tree, owner)
+
+
+def _function_ops(tree: ast.Module, fn: ast.FunctionDef) -> Iterator[
+        tuple[ast.AST, int, str, Callable[[ast.AST, ast.Module], bool]]]:
+    """A first value for a variable only ever updated; a `return` where the function falls off its end."""
+    body = fn.body
+    for name in _never_initialised(fn):
+        for start in (ast.Constant(0), ast.List([], ast.Load()), ast.Constant("")):
+            yield fn, body[0].lineno, f"initial value `{name} = {text(start)}` added", _initialise(name, start)
+    if not any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(fn)):
+        for name in scope_names(tree, body[0]):
+            yield fn, body[-1].lineno, f"`return {name}` added", _append("body", ast.Return(ast.Name(name, ast.Load())))
+    elif not isinstance(body[-1], (ast.Return, ast.Raise)):
+        for value in _return_values(fn):
+            yield fn, body[-1].lineno, f"final `return {value!r}` added", _append("body", ast.Return(ast.Constant(value)))
 
 
 def _swap_next(field: str, i: int) -> Callable[[ast.AST, ast.Module], bool]:
@@ -163,14 +167,12 @@ def _emptied(stmt: ast.stmt) -> ast.stmt | None:
 
 def _never_initialised(fn: ast.FunctionDef) -> list[str]:
     """Names the function only ever updates (`n += 1`) and never sets: an UnboundLocalError."""
-    updated = [n.target.id for n in ast.walk(fn) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)]
+    updates = [n.target for n in ast.walk(fn) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)]
+    skip = {id(t) for t in updates}  # an update stores too; any other store (=, for, with, :=) sets the name
     bound = {a.arg for a in fn.args.args} | {
-        t.id for n in ast.walk(fn) if isinstance(n, (ast.Assign, ast.For, ast.With, ast.comprehension))
-        for t in ast.walk(n.targets[0] if isinstance(n, ast.Assign) else n.target if not isinstance(n, ast.With)
-                          else ast.Tuple([i.optional_vars for i in n.items if i.optional_vars], ast.Store()))
-        if isinstance(t, ast.Name)}
+        n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and id(n) not in skip}
     bound |= {name for n in ast.walk(fn) if isinstance(n, (ast.Global, ast.Nonlocal)) for name in n.names}
-    return list(dict.fromkeys(u for u in updated if u not in bound))
+    return list(dict.fromkeys(t.id for t in updates if t.id not in bound))
 
 
 def _initialise(name: str, start: ast.expr) -> Callable[[ast.AST, ast.Module], bool]:
@@ -188,7 +190,7 @@ def _return_values(fn: ast.FunctionDef) -> list[int | bool | str | float]:
                 and isinstance(n.value.value, (int, bool, str, float))]
     out: list[int | bool | str | float] = []
     for v in [*returned, *_DEFAULT_RETURNS]:
-        if v is not None and not any(type(v) is type(o) and v == o for o in out):
+        if not any(type(v) is type(o) and v == o for o in out):
             out.append(v)
     return out
 

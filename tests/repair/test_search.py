@@ -152,8 +152,8 @@ def test_the_models_program_must_agree_with_the_searchs_unconfirmed_fix(sandbox:
     assert alone.line == alone.report.fix.line == 4 and "other changes do too" in alone.summary(hints_only=True)
     # The input the rival changes disagree on becomes the question that would decide between them.
     undecided = alone.report.undecided
-    assert undecided is not None and len(undecided["values"]) >= 2 and undecided["call"].startswith("largest(")
-    assert f"what should `{undecided['call']}` give?" in alone.summary(hints_only=True)
+    assert undecided is not None and len(undecided.values) >= 2 and undecided.call.startswith("largest(")
+    assert f"what should `{undecided.call}` give?" in alone.summary(hints_only=True)
 
     def model(source: str) -> Any:
         return lambda report: {"description": "the model's corrected program", "source": source, "line": 4,
