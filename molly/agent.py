@@ -258,6 +258,8 @@ class Tutor:
             # Claims are draft sentences: they pass the same guard before anyone sees them.
             claims = [c.model_copy(update={"text": self._shown(c.text)[0]}) for c in claims or []]
             answer = _answer(shown, intent, passages, checks, timings, counter, withheld, claims)
+            if debugged is not None:
+                answer = answer.model_copy(update={"bug": debugged.note()})
             if debugged is not None and debugged.report.fix is not None and verified(debugged.report):
                 answer = answer.model_copy(update={"fixed_code": debugged.report.fix.source})
             return answer

@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from molly.config import Settings
 from molly.errors import MollyError
@@ -195,6 +195,16 @@ def _course(args: argparse.Namespace, settings: Settings) -> int:
         if not args.doc or not db.delete(name, args.doc):
             raise CourseError(f"No document {args.doc!r} in course {name}.", detail="see `molly course docs NAME`")
         print(f"deleted {args.doc}")
+    elif args.action == "insight":
+        from molly.insight import build, render
+
+        db.profile(name)  # a CourseError naming the courses there are
+        view = build(db, name, floor=settings.score_floor - settings.course_boost, since=args.since, names=args.names)
+        if args.out:
+            Path(args.out).write_text(render(view), encoding="utf-8")
+            print(f"wrote {args.out}: {view.asked} questions in {len(view.topics)} topics")
+        else:
+            print(_insight_text(view))
     elif args.action == "export":
         text = db.export_csv(name)
         if args.out:
@@ -202,6 +212,17 @@ def _course(args: argparse.Namespace, settings: Settings) -> int:
         else:
             sys.stdout.write(text)
     return 0
+
+
+def _insight_text(view: Any) -> str:
+    """The insight view for a terminal: the counts and the topics table."""
+    if view.empty:
+        return f"{view.course}: no questions yet" + (f" since {view.since}" if view.since else "") + "."
+    lines = [f"{view.course}: {view.asked} questions in {len(view.topics)} topics, "
+             f"{sum(view.declined.values())} requests declined, {len(view.gaps())} gaps in the course material, "
+             f"{len(view.unanswered())} unanswered", "", "topic\tquestions\tthumbs down\twithheld\tnot checked\tname"]
+    lines += [f"{t.id}\t{t.questions}\t{t.thumbs_down}\t{t.withheld}\t{t.not_checked}\t{t.name}" for t in view.topics]
+    return "\n".join(lines)
 
 
 def _learners(args: argparse.Namespace, settings: Settings) -> int:
@@ -285,8 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--outputs", action="store_true", help="keep notebook cell outputs")
     ing.add_argument("paths", nargs="+")
     ing.set_defaults(func=_ingest)
-    course = sub.add_parser("course", help="list courses, their documents and steering; delete; export")
-    course.add_argument("action", choices=["list", "docs", "show", "set", "delete-doc", "export"])
+    course = sub.add_parser("course", help="list courses, their documents and steering; delete; export; insight")
+    course.add_argument("action", choices=["list", "docs", "show", "set", "delete-doc", "export", "insight"])
     course.add_argument("name", nargs="?")
     course.add_argument("doc", nargs="?", help="document name, for delete-doc")
     course.add_argument("--context", help="level and what has been taught (set)")
@@ -295,7 +316,10 @@ def main(argv: list[str] | None = None) -> int:
     course.add_argument("--decline", action="append", metavar="TOPIC",
                         help="a topic to decline for this course, e.g. 'week 5 project' (repeat for more; set)")
     course.add_argument("--from-json", help="read context/avoid/solution_policy from a JSON file (set)")
-    course.add_argument("--out", help="CSV file for export (default: stdout)")
+    course.add_argument("--out", help="CSV file for export, HTML page for insight (default: a summary on stdout)")
+    course.add_argument("--since", metavar="DATE", help="insight: questions asked on or after DATE (YYYY-MM-DD)")
+    course.add_argument("--names", action="store_true",
+                        help="insight: learners' account names instead of pseudonyms (only with learner accounts)")
     course.set_defaults(func=_course)
     lrn = sub.add_parser("learners", help="learner accounts for serving beyond this computer (MOLLY_LEARNERS_FILE)")
     lrn.add_argument("action", choices=["add", "list"], help="add: create or reset accounts, printing name,password")

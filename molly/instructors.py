@@ -1,5 +1,6 @@
 """What the instructors' page does, without any UI: log in, ingest with progress and cancel,
-list and delete documents, edit a course's steering, export learners' questions.
+list and delete documents, edit a course's steering, export learners' questions, and the insight
+view of what they asked.
 
 ``ui.py`` wires these to Gradio; every action there first checks the session is logged in.
 """
@@ -20,7 +21,13 @@ from molly.config import Settings
 from molly.courses.db import Audience, CourseDB, check_course_name
 from molly.courses.ingest import Ingestor, Report
 from molly.errors import CourseError
+from molly.guard.policy import DECLINED_LABELS
+from molly.insight import Insight, build
 from molly.schemas import CourseProfile
+
+# What the insight view can export as CSV.
+INSIGHT_EXPORTS = ("topics", "questions of the chosen topic", "gaps in the material", "unanswered questions",
+                   "all questions")
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT_S = 60.0
@@ -35,10 +42,6 @@ class Session:
     failures: int = 0
     locked_until: float = 0.0
     id: str = field(default_factory=lambda: secrets.token_hex(8))
-
-
-DECLINED_LABELS = {"harmful": "software to harm others or their data", "jailbreak": "asked me to drop my rules",
-                   "extraction": "asked for my instructions", "course": "a topic this course declines"}
 
 
 class InstructorDesk:
@@ -182,3 +185,36 @@ class InstructorDesk:
         """Learners' latest ratings and comments (this course's and docs-only questions)."""
         self.require(session)
         return self.db.rated(check_course_name(course))
+
+    def insight(self, session: Session, course: str, since: str = "", names: bool = False) -> Insight:
+        """What the course's learners asked since ``since`` (YYYY-MM-DD, '' for all time): topics,
+        gaps, troubles. Learners appear by pseudonym unless ``names`` (names exist only with learner
+        accounts)."""
+        self.require(session)
+        course = check_course_name((course or "").strip())
+        self.db.profile(course)  # a CourseError naming the courses there are
+        return build(self.db, course, floor=self.settings.score_floor - self.settings.course_boost, since=since,
+                     names=names)
+
+    def insight_csv(self, session: Session, view: Insight | None, which: str, topic: int | None = None) -> Path:
+        """One view of the insight as a CSV file to download (``which``: one of ``INSIGHT_EXPORTS``)."""
+        self.require(session)
+        if view is None:
+            raise CourseError("Show the insight first, then export.")
+        if which == "topics":
+            text = view.topics_csv()
+        else:
+            rows = {"questions of the chosen topic": lambda: view.in_topic(topic) if topic is not None else [],
+                    "gaps in the material": view.gaps, "unanswered questions": view.unanswered,
+                    "all questions": lambda: view.questions}.get(which)
+            if rows is None:
+                raise CourseError(f"Choose what to export: {', '.join(INSIGHT_EXPORTS)}.")
+            if which == "questions of the chosen topic" and topic is None:
+                raise CourseError("Choose a topic first.")
+            text = view.csv(rows())
+        slug = which.split()[0] if which != "questions of the chosen topic" else f"topic-{topic}"
+        folder = Path(self._export_dir.name) / session.id  # two instructors exporting at once keep their own files
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{view.course}-{slug}.csv"
+        path.write_text(text, encoding="utf-8")
+        return path

@@ -138,6 +138,17 @@ class Claim(_Frozen):
     shown: bool = Field(default=True, description="False when the sentence was removed from the answer.")
 
 
+class BugNote(_Frozen):
+    """What a debugging turn found in the learner's program, for the instructor's insight view."""
+
+    function: str = Field(description="The learner's function the failing examples call, e.g. 'largest'.")
+    failing: int = Field(ge=0, description="How many of the learner's examples failed.")
+    kind: str = Field(description=(
+        "What the bug was about: the idea of a verified fix ('the comparison'), else how the code failed "
+        "('raises IndexError', 'gives a wrong result', 'never finishes', 'does not start: SyntaxError')."))
+    fixed: bool = Field(description="Whether a fix was verified on every example.")
+
+
 class Answer(_Frozen):
     """What a turn returns to the learner, with its evidence and its cost."""
 
@@ -153,5 +164,6 @@ class Answer(_Frozen):
     withheld: bool = Field(default=False, description="True when the checked draft was not shown.")
     declined: str = Field(default="", description=(
         "Why the request was declined before any LLM call ('harmful', 'jailbreak', 'extraction', 'course'), or ''."))
+    bug: BugNote | None = Field(default=None, description="What a debugging turn found, or None.")
     fixed_code: str = Field(default="", exclude=True, description=(
         "The verified fix of the learner's code, for evaluation only: never serialised, never shown."))

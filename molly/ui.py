@@ -102,12 +102,13 @@ def _md_escape(text: str) -> str:
 
 def respond(tutor: Tutor, message: str, history: list[dict[str, Any]], course: str | None = None,
             turns: list[tuple[str, str]] | None = None, log: CourseDB | None = None,
-            answered: Any = None) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+            answered: Any = None, learner: str = "") -> Iterator[tuple[list[dict[str, Any]], str, str]]:
     """Stream the turn: stage lines (done ones ticked, with their time), the draft marked
     unchecked while it is checked, then the checked answer in its place. With a ``course``
     its materials are searched too. ``turns`` (earlier questions and answers) make follow-ups
     work; with a ``log`` the turn is recorded (for feedback and the instructor's export) and
-    ``answered(question, answer, question_id)`` is told about it."""
+    ``answered(question, answer, question_id)`` is told about it; ``learner`` is the learner's
+    account name ('' without accounts), kept for the instructor's insight view."""
     history = [*history, {"role": "user", "content": message}]
     stages: list[list[str]] = []  # [label, status line]
     draft, writing = "", False
@@ -132,8 +133,7 @@ def respond(tutor: Tutor, message: str, history: list[dict[str, Any]], course: s
                 draft, writing = event.text, event.partial
                 yield progress(), "", ""
             elif isinstance(event, Answer):
-                qid = log.log_question(course or "", message, event.text, [c.url for c in event.citations],
-                                       event.timings, event.declined) if log is not None else None
+                qid = log.log_question(course or "", message, event, learner) if log is not None else None
                 if answered is not None:
                     answered(message, event.text, qid)
                 yield ([*history, {"role": "assistant", "content": render_answer(event)}], "", render_passages(event))
@@ -191,7 +191,9 @@ def build_ui(tutor: Tutor, desk: InstructorDesk | None = None) -> Any:
                 done.append({"q": q, "a": text, "qid": qid, "index": len(history) + 1})
 
             prior = [(t["q"], t["a"]) for t in done]
-            for out in respond(tutor, message, history, picked, prior, log, answered):
+            # Only an account name is kept with the question (shown to instructors by pseudonym).
+            account = str(getattr(request, "username", None) or "")
+            for out in respond(tutor, message, history, picked, prior, log, answered, account):
                 yield (*out, done)
 
         # Gradio finds its special arguments by type hint; this module's hints are strings (PEP 563)
@@ -224,7 +226,8 @@ def build_ui(tutor: Tutor, desk: InstructorDesk | None = None) -> Any:
 
 
 def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
-    """Log in, then: upload with progress and cancel, documents, steering, export."""
+    """Log in, then: materials (upload with progress and cancel, documents, steering, export) and
+    the insight view of what learners asked."""
     s = desk.settings
     with gr.Tab("Instructors"):
         session = gr.State(lambda: Session())  # a callable: a fresh login state per browser session
@@ -235,43 +238,46 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
         login_status = gr.Markdown(elem_id="login-status")
         name = gr.Textbox(label="Course (lower-case letters, digits, - and _)", value=courses[0] if courses else "",
                           elem_id="course-name")
-        with gr.Row():
-            files = gr.File(file_count="multiple", label=f"Course files (up to {s.max_upload_mb:g} MB each; Markdown, "
-                            "reStructuredText, text, HTML, PDF, .py, .ipynb, .zip)", elem_id="upload")
-            with gr.Column():
-                visibility = gr.Radio(["learner", "instructor"], value="learner", elem_id="visibility",
-                                      label="Who may see it (instructor = solutions, rubrics: never shown to learners)")
-                outputs = gr.Checkbox(label="Keep notebook outputs", value=False)
-                with gr.Row():
-                    go = gr.Button("Ingest", variant="primary", elem_id="ingest")
-                    stop = gr.Button("Cancel", elem_id="cancel")
-        report = gr.Textbox(label="Progress and report", lines=10, elem_id="report", interactive=False)
-        docs = gr.Dataframe(headers=["document", "visibility", "version", "chunks", "ingested", "notes"],
-                            label="Documents", interactive=False, elem_id="documents")
-        with gr.Row():
-            refresh = gr.Button("Refresh list")
-            doc_name = gr.Textbox(label="Document to delete (its name as listed)")
-            delete = gr.Button("Delete", variant="stop")
-        with gr.Accordion("Steering", open=False):
-            context = gr.Textbox(label="Course context (level, what has been taught)", lines=3)
-            avoid = gr.Textbox(label="Not taught yet (comma-separated, e.g. lambda, comprehension)")
-            policy = gr.Radio(["hints_only", "worked_examples"], value="hints_only", label="Solution policy")
-            decline = gr.Textbox(label="Topics to decline, one per line (e.g. week 5 project): a message naming "
-                                       "all of a topic's words gets a polite refusal", lines=2, elem_id="decline")
+        with gr.Tab("Materials", elem_id="materials-tab"):
             with gr.Row():
-                load = gr.Button("Load")
-                save = gr.Button("Save")
-        with gr.Accordion("Learners' feedback", open=False):
-            show_feedback = gr.Button("Show latest feedback", elem_id="show-feedback")
-            feedback = gr.Dataframe(headers=["asked", "course", "question", "rating", "comment"], interactive=False,
-                                    elem_id="feedback-table")
-        with gr.Accordion("Declined requests", open=False):
-            show_declined = gr.Button("Show counts", elem_id="show-declined")
-            declined = gr.Dataframe(headers=["reason", "requests"], interactive=False, elem_id="declined-table")
-        with gr.Row():
-            export = gr.Button("Export learners' questions (CSV)")
-            csv_file = gr.File(label="Export", interactive=False)
-        message = gr.Markdown()
+                files = gr.File(file_count="multiple", label=f"Course files (up to {s.max_upload_mb:g} MB each; "
+                                "Markdown, reStructuredText, text, HTML, PDF, .py, .ipynb, .zip)", elem_id="upload")
+                with gr.Column():
+                    visibility = gr.Radio(["learner", "instructor"], value="learner", elem_id="visibility",
+                                          label="Who may see it (instructor = solutions, rubrics: never shown to "
+                                                "learners)")
+                    outputs = gr.Checkbox(label="Keep notebook outputs", value=False)
+                    with gr.Row():
+                        go = gr.Button("Ingest", variant="primary", elem_id="ingest")
+                        stop = gr.Button("Cancel", elem_id="cancel")
+            report = gr.Textbox(label="Progress and report", lines=10, elem_id="report", interactive=False)
+            docs = gr.Dataframe(headers=["document", "visibility", "version", "chunks", "ingested", "notes"],
+                                label="Documents", interactive=False, elem_id="documents")
+            with gr.Row():
+                refresh = gr.Button("Refresh list")
+                doc_name = gr.Dropdown([], label="Document to delete", elem_id="doc-pick")
+                delete = gr.Button("Delete", variant="stop", elem_id="delete")
+            with gr.Accordion("Steering", open=False):
+                context = gr.Textbox(label="Course context (level, what has been taught)", lines=3)
+                avoid = gr.Textbox(label="Not taught yet (comma-separated, e.g. lambda, comprehension)")
+                policy = gr.Radio(["hints_only", "worked_examples"], value="hints_only", label="Solution policy")
+                decline = gr.Textbox(label="Topics to decline, one per line (e.g. week 5 project): a message naming "
+                                           "all of a topic's words gets a polite refusal", lines=2, elem_id="decline")
+                with gr.Row():
+                    load = gr.Button("Load")
+                    save = gr.Button("Save")
+            with gr.Accordion("Learners' feedback", open=False):
+                show_feedback = gr.Button("Show latest feedback", elem_id="show-feedback")
+                feedback = gr.Dataframe(headers=["asked", "course", "question", "rating", "comment"],
+                                        interactive=False, elem_id="feedback-table")
+            with gr.Accordion("Declined requests", open=False):
+                show_declined = gr.Button("Show counts", elem_id="show-declined")
+                declined = gr.Dataframe(headers=["reason", "requests"], interactive=False, elem_id="declined-table")
+            with gr.Row():
+                export = gr.Button("Export learners' questions (CSV)")
+                csv_file = gr.File(label="Export", interactive=False)
+            message = gr.Markdown()
+        insight = _insight_tab(gr, desk, session, name)
 
         def guarded(fn: Any) -> Any:
             def run(*args: Any) -> Any:
@@ -287,14 +293,26 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
             except MollyError as e:
                 yield f"⚠ {e.user_message}"
 
+        def listing(sess: Session, course: str) -> tuple[list[list[object]], Any]:
+            """The documents table and the delete list; empty (no error) before login or for no course."""
+            try:
+                rows = desk.documents(sess, course) if sess.ok and (course or "").strip() else []
+            except MollyError:
+                rows = []
+            return rows, gr.Dropdown(choices=[str(r[0]) for r in rows], value=None)
 
-        login.click(lambda sess, pw: desk.login(sess, pw), [session, password], login_status, api_name="login")
+        # The documents load with the page once logged in, and follow the course name.
+        login.click(lambda sess, pw: desk.login(sess, pw), [session, password], login_status, api_name="login").then(
+            listing, [session, name], [docs, doc_name], api_visibility="private")
+        name.submit(listing, [session, name], [docs, doc_name], api_visibility="private")
+        name.blur(listing, [session, name], [docs, doc_name], api_visibility="private")
         running = go.click(do_ingest, [session, name, visibility, files, outputs], report, api_name="ingest")
-        running.then(guarded(desk.documents), [session, name], docs)
+        running.then(listing, [session, name], [docs, doc_name], api_visibility="private")
         stop.click(guarded(desk.cancel), session, report, api_name="cancel")
-        refresh.click(guarded(desk.documents), [session, name], docs, api_name="documents")
+        refresh.click(guarded(desk.documents), [session, name], docs, api_name="documents").then(
+            listing, [session, name], [docs, doc_name], api_visibility="private")
         delete.click(guarded(desk.delete), [session, name, doc_name], message, api_name="delete").then(
-            guarded(desk.documents), [session, name], docs)
+            listing, [session, name], [docs, doc_name], api_visibility="private")
         load.click(guarded(lambda sess, c: (lambda p: (p.context, ", ".join(p.avoid), p.solution_policy,
                                                        "\n".join(p.decline)))(desk.steering(sess, c))),
                    [session, name], [context, avoid, policy, decline])
@@ -303,6 +321,88 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
         export.click(guarded(lambda sess, c: str(desk.export(sess, c))), [session, name], csv_file, api_name="export")
         show_feedback.click(guarded(desk.feedback), [session, name], feedback, api_name="feedback_table")
         show_declined.click(guarded(desk.declined), [session, name], declined, api_name="declined_table")
+        insight(guarded)
+
+
+def _insight_tab(gr: Any, desk: InstructorDesk, session: Any, name: Any) -> Any:
+    """The Insight tab: topics with counts and plots, a drill-down into one topic, gaps in the
+    material, what debugging found, and CSV export of any of it. Returns the function that wires
+    its events (given the page's error guard)."""
+    import pandas as pd
+
+    from molly.instructors import INSIGHT_EXPORTS
+
+    with gr.Tab("Insight", elem_id="insight-tab"):
+        with gr.Row():
+            since = gr.Textbox(label="Since (YYYY-MM-DD; empty for all time)", elem_id="insight-since")
+            names = gr.Checkbox(label="Show learners' account names (otherwise pseudonyms)", value=False)
+            show = gr.Button("Show insight", variant="primary", elem_id="show-insight")
+        summary = gr.Markdown(elem_id="insight-summary")
+        with gr.Row():
+            weeks = gr.BarPlot(x="week", y="questions", title="Questions per week", elem_id="insight-weeks")
+            per_topic = gr.BarPlot(x="topic", y="questions", color="answers", title="Questions per topic",
+                                   sort="-y", x_label_angle=-30, elem_id="insight-topic-plot")
+        topics = gr.Dataframe(headers=["#", "topic", "questions", "thumbs down", "withheld", "not checked", "gaps",
+                                       "example questions"], interactive=False, wrap=True, elem_id="insight-topics")
+        pick = gr.Dropdown([], label="Questions of topic", elem_id="insight-pick")
+        drill = gr.Dataframe(headers=["asked", "question", "kind", "checked", "rating", "comment", "learner"],
+                             interactive=False, wrap=True, elem_id="insight-questions")
+        with gr.Accordion("Gaps in the material and unanswered questions", open=False):
+            gaps = gr.Dataframe(headers=["asked", "topic", "question", "why", "best course passage"],
+                                interactive=False, wrap=True, elem_id="insight-gaps")
+        with gr.Accordion("Debugging: failing functions and bug kinds", open=False):
+            bugs = gr.Dataframe(headers=["what", "name", "turns", "fix verified"], interactive=False,
+                                elem_id="insight-bugs")
+        with gr.Row():
+            which = gr.Radio(list(INSIGHT_EXPORTS), value="topics", label="Export as CSV", elem_id="insight-which")
+            export = gr.Button("Export", elem_id="insight-export")
+            csv_file = gr.File(label="CSV", interactive=False, elem_id="insight-csv")
+        view = gr.State(None)  # the Insight last shown to this browser session
+
+    def shown(sess: Session, course: str, day: str, with_names: bool) -> tuple[Any, ...]:
+        got = desk.insight(sess, course, day, with_names)
+        if got.empty:
+            text = (f"**No questions yet{' since ' + got.since if got.since else ''}.** When learners ask Molly "
+                    f"about {got.course}, their questions appear here, grouped into topics.")
+            return (got, text, None, None, [], gr.Dropdown(choices=[], value=None), [], [], [])
+        text = (f"**{got.asked} questions in {len(got.topics)} topics** · "
+                f"{sum(t.thumbs_down for t in got.topics)} thumbs down · {sum(t.withheld for t in got.topics)} "
+                f"withheld · {len(got.gaps())} answered only from the Python docs · {len(got.unanswered())} "
+                f"unanswered · {sum(got.declined.values())} requests declined")
+        if not got.has_material:
+            text += "\n\n_No learner material is loaded for this course, so every answer came from the Python docs._"
+        week_df = pd.DataFrame([{"week": w, "questions": n} for w, n, _ in got.weeks])
+        topic_df = pd.DataFrame([{"topic": f"{t.id}: {t.name[:40]}", "questions": n, "answers": label}
+                                 for t in got.topics[:15]
+                                 for label, n in (("served well", t.questions - t.troubles),
+                                                  ("thumbs down, withheld or not checked", t.troubles)) if n])
+        table = [[t.id, t.name, t.questions, t.thumbs_down, t.withheld, t.not_checked, t.gaps, " | ".join(t.examples)]
+                 for t in got.topics]
+        choices = [(f"{t.id}: {t.name} ({t.questions})", t.id) for t in got.topics]
+        missing = [[q.asked, got.topic_name(q.topic), q.question, "answered only from the docs",
+                    "" if q.course_score is None else f"{q.course_score:.2f}"] for q in got.gaps()]
+        missing += [[q.asked, got.topic_name(q.topic), q.question, "nothing answered",
+                     "" if q.course_score is None else f"{q.course_score:.2f}"] for q in got.unanswered()]
+        debugging = [["function", *r] for r in got.functions] + [["bug", *r] for r in got.bugs]
+        first = got.topics[0].id if got.topics else None
+        return (got, text, week_df, topic_df, table, gr.Dropdown(choices=choices, value=first),
+                _drill(got, first), missing, debugging)
+
+    def wire(guarded: Any) -> None:
+        show.click(guarded(shown), [session, name, since, names],
+                   [view, summary, weeks, per_topic, topics, pick, drill, gaps, bugs], api_name="insight")
+        pick.change(_drill, [view, pick], drill, api_visibility="private")
+        export.click(guarded(lambda sess, v, w, t: str(desk.insight_csv(sess, v, w, t))),
+                     [session, view, which, pick], csv_file, api_name="insight_export")
+
+    return wire
+
+
+def _drill(view: Any, topic: int | None) -> list[list[object]]:
+    """The questions of one topic, newest first (learners by pseudonym unless names were asked for)."""
+    if view is None or topic is None:
+        return []
+    return [[q.asked, q.question, q.kind, q.checked, q.rating, q.comment, q.learner] for q in view.in_topic(int(topic))]
 
 
 def launch(tutor: Tutor, settings: Settings, *, desk: InstructorDesk | None = None, block: bool = True) -> Any:

@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import re
+import secrets
 import sqlite3
 import threading
 import time
@@ -27,14 +28,19 @@ from typing import Literal
 import numpy as np
 
 from molly.errors import CourseError, KnowledgeBaseError
+from molly.reflect.badge import standing
 from molly.retrieval.embedder import Embedder
 from molly.retrieval.store import VectorStore
-from molly.schemas import Chunk, CourseProfile
+from molly.schemas import Answer, Chunk, CourseProfile
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Columns added after version 1, with their definitions: added in place when an older file opens.
+# Version 3: what the insight view reads (intent kind, the badge in one word, the learner's
+# account name if any, what a debugging turn found, the question's embedding).
 _ADDED = {"courses": {"decline": "TEXT NOT NULL DEFAULT '[]'"},
-          "questions": {"declined": "TEXT NOT NULL DEFAULT ''"}}
+          "questions": {"declined": "TEXT NOT NULL DEFAULT ''", "kind": "TEXT NOT NULL DEFAULT ''",
+                        "standing": "TEXT NOT NULL DEFAULT ''", "learner": "TEXT NOT NULL DEFAULT ''",
+                        "bug": "TEXT NOT NULL DEFAULT ''", "vector": "BLOB"}}
 COURSE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
 Audience = Literal["learner", "instructor"]
 
@@ -57,7 +63,10 @@ CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS questions(
     id INTEGER PRIMARY KEY, course TEXT NOT NULL, asked_at REAL NOT NULL, question TEXT NOT NULL,
     answer TEXT NOT NULL, citations TEXT NOT NULL, timings TEXT NOT NULL,
-    rating INTEGER, comment TEXT NOT NULL DEFAULT '', declined TEXT NOT NULL DEFAULT '');
+    rating INTEGER, comment TEXT NOT NULL DEFAULT '', declined TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT '', standing TEXT NOT NULL DEFAULT '', learner TEXT NOT NULL DEFAULT '',
+    bug TEXT NOT NULL DEFAULT '', vector BLOB);
+CREATE INDEX IF NOT EXISTS questions_by_course ON questions(course, asked_at);
 """
 
 
@@ -75,6 +84,25 @@ class Document:
     n_chunks: int
     ingested_at: float
     notes: str
+
+
+@dataclass(frozen=True)
+class StoredQuestion:
+    """A learner's question as logged, for the insight view (``vector`` None in rows logged before
+    schema version 3)."""
+
+    id: int
+    asked_at: float
+    question: str
+    citations: list[tuple[str, str]]  # (title, url)
+    rating: int | None
+    comment: str
+    declined: str
+    kind: str
+    standing: str
+    learner: str
+    bug: str  # a BugNote as JSON, or ''
+    vector: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -103,6 +131,11 @@ def _cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def _citations(stored: str) -> list[tuple[str, str]]:
+    """(title, url) pairs from the citations column: objects since schema 3, bare links before."""
+    return [(c["title"], c["url"]) if isinstance(c, dict) else (str(c), str(c)) for c in json.loads(stored or "[]")]
 
 
 def _anchor(locator: str) -> str:
@@ -279,14 +312,21 @@ class CourseDB:
 
     # --- learners' questions and feedback ---------------------------------------------------------
 
-    def log_question(self, course: str, question: str, answer: str, citations: list[str],
-                     timings: dict[str, float], declined: str = "") -> int:
-        """Record a learner's question and the answer shown (``declined``: why it was declined, see
-        ``guard/policy.py``); returns its id (for feedback)."""
+    def log_question(self, course: str, question: str, answer: Answer, learner: str = "",
+                     asked_at: float | None = None) -> int:
+        """Record a learner's question and the answer shown, with what the insight view reads: its
+        citations (title and link), intent kind, badge standing, what a debugging turn found, the
+        learner's account name ('' without accounts) and the question's embedding. Returns its id
+        (for feedback)."""
+        vector = np.asarray(self.embedder.embed([question])[0], dtype=np.float32).tobytes()
+        citations = [{"title": c.title, "url": c.url} for c in answer.citations]
         with self._connect(write=True) as con:
-            cur = con.execute("INSERT INTO questions(course, asked_at, question, answer, citations, timings, declined) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?)", (course, time.time(), question, answer,
-                                                               json.dumps(citations), json.dumps(timings), declined))
+            cur = con.execute(
+                "INSERT INTO questions(course, asked_at, question, answer, citations, timings, declined, kind, standing, "
+                "learner, bug, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (course, time.time() if asked_at is None else asked_at, question, answer.text, json.dumps(citations),
+                 json.dumps(answer.timings), answer.declined, answer.intent.kind.value, standing(answer), learner,
+                 answer.bug.model_dump_json() if answer.bug else "", vector))
             return int(cur.lastrowid or 0)
 
     def feedback(self, question_id: int, rating: int | None, comment: str = "") -> None:
@@ -313,14 +353,35 @@ class CourseDB:
                                "GROUP BY declined ORDER BY declined", (course,)).fetchall()
         return {str(r): int(n) for r, n in rows}
 
-    def export_csv(self, course: str) -> str:
-        """The course's learner questions with answers and feedback, as CSV text."""
+    def questions(self, course: str, since: float | None = None) -> list[StoredQuestion]:
+        """The course's logged questions (asked at or after ``since``, a Unix time), oldest first."""
         with self._connect() as con:
-            rows = con.execute("SELECT id, asked_at, question, answer, citations, rating, comment, declined "
-                               "FROM questions WHERE course = ? ORDER BY id", (course,)).fetchall()
+            rows = con.execute(
+                "SELECT id, asked_at, question, citations, rating, comment, declined, kind, standing, learner, bug, "
+                "vector FROM questions WHERE course = ? AND asked_at >= ? ORDER BY asked_at, id",
+                (course, since if since is not None else float("-inf"))).fetchall()
+        return [StoredQuestion(r[0], r[1], r[2], _citations(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+                               np.frombuffer(r[11], dtype=np.float32) if r[11] else None) for r in rows]
+
+    def salt(self) -> bytes:
+        """A random secret of this database, made on first use: learners' pseudonyms are keyed
+        with it, so they are stable here and cannot be matched across databases."""
+        with self._connect(write=True) as con:
+            row = con.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
+            if row is None:
+                row = (secrets.token_hex(16),)
+                con.execute("INSERT INTO meta VALUES ('salt', ?)", row)
+        return bytes.fromhex(row[0])
+
+    def export_csv(self, course: str) -> str:
+        """The course's learner questions with answers and feedback, as CSV text (no learner names)."""
+        with self._connect() as con:
+            rows = con.execute("SELECT id, asked_at, question, answer, citations, rating, comment, declined, kind, "
+                               "standing FROM questions WHERE course = ? ORDER BY id", (course,)).fetchall()
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["id", "asked_at", "question", "answer", "citations", "rating", "comment", "declined"])
+        writer.writerow(["id", "asked_at", "question", "answer", "citations", "rating", "comment", "declined", "kind",
+                         "checked"])
         for r in rows:
             writer.writerow([r[0], time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r[1])), *map(_cell, r[2:])])
         return out.getvalue()

@@ -1,33 +1,23 @@
 """report.html: a self-contained page (plots inlined as PNG data URIs) that opens offline.
 
-``matplotlib`` is imported here and nowhere else, with the non-interactive Agg backend.
+Charts come from ``molly.charts`` (where matplotlib is imported).
 Not here: computing metrics (``runner.py``, ``metrics.py``).
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from typing import Any
+
+from molly.charts import png, pyplot
 
 HEADLINE = ["anchor_hit@5", "anchor_mrr@10", "page_hit@5", "page_mrr@10", "intent_accuracy", "faithfulness",
             "code_runs_rate", "citations_valid_rate", "solution_leak_rate", "withheld_rate"]  # all in [0, 1]
 BASELINES = ("llm-only", "rag")  # they perceive no intent
 
 
-def _png(fig: Any) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
-
-
 def _plots(report: dict[str, Any]) -> list[tuple[str, str]]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     configs = report["configs"]
     plots = []
     shown = [m for m in HEADLINE if any(m in c["metrics"] for c in configs.values())]
@@ -41,8 +31,7 @@ def _plots(report: dict[str, Any]) -> list[tuple[str, str]]:
         ax.set_ylim(0, 1)
         ax.set_title("Metrics per configuration")
         ax.legend()
-        plots.append(("Metrics per configuration", _png(fig)))
-        plt.close(fig)
+        plots.append(("Metrics per configuration", png(fig)))
     latencies = {name: [r["metrics"]["latency_s"] for r in report["rows"]
                         if r["config"] == name and "latency_s" in r["metrics"]] for name in configs}
     if any(latencies.values()):
@@ -50,13 +39,11 @@ def _plots(report: dict[str, Any]) -> list[tuple[str, str]]:
         ax.boxplot([v or [0.0] for v in latencies.values()], tick_labels=list(latencies))
         ax.set_ylabel("seconds per question")
         ax.set_title("Latency distribution")
-        plots.append(("Latency distribution", _png(fig)))
-        plt.close(fig)
+        plots.append(("Latency distribution", png(fig)))
     rows = [r for r in report["rows"] if r["config"] not in BASELINES and r.get("intent")]
     if rows:
         fig = _intent_figure(plt, rows, [c for c in configs if c not in BASELINES])
-        plots.append(("Per-intent breakdown", _png(fig)))
-        plt.close(fig)
+        plots.append(("Per-intent breakdown", png(fig)))
     return plots
 
 

@@ -29,6 +29,9 @@ from molly.text import STOPWORDS
 
 Category = Literal["harmful", "jailbreak", "extraction", "course"]
 LABELS = ("harmful", "jailbreak", "extraction", "ordinary")
+# How each reason is shown to instructors: what learners tried, in neutral words (counts, never blame).
+DECLINED_LABELS = {"harmful": "software to harm others or their data", "jailbreak": "asked me to drop my rules",
+                   "extraction": "asked for my instructions", "course": "a topic this course declines"}
 # The labelled requests (harmful, jailbreak, extraction and their ordinary near-misses), and real
 # ordinary questions (CoNaLa, CS1QA) so that plain Python questions are not out of the classifier's
 # world; sources on every line (eval/datasets/make_policy_background.py writes the second file).

@@ -10,6 +10,7 @@ keeps the word away, and the badge counts each kind.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from molly.reflect.codecheck import NOTHING_TO_RUN, OUTPUT_CORRECTED, OUTPUT_MATCHES
 from molly.reflect.stated import STATED
@@ -99,3 +100,17 @@ def badge(answer: Answer) -> str:
     stated_ok = not stated or all(c.passed for c in answer.checks if c.name == STATED)
     checked = all_sentences and (code == "" or all_ran) and stated_ok and fix != "no verified fix"
     return f"{'✓ **Checked**' if checked else '**What I checked**'} — " + " · ".join(said)
+
+
+Standing = Literal["declined", "withheld", "checked", "partly checked", "not checked"]
+
+
+def standing(answer: Answer) -> Standing:
+    """The badge in one word, for the instructor's insight view: 'checked' exactly when the badge
+    says "Checked", 'partly checked' for "What I checked", 'not checked' when no badge was earned."""
+    if answer.declined:
+        return "declined"
+    if answer.withheld:
+        return "withheld"
+    line = badge(answer)
+    return "checked" if line.startswith("✓") else "partly checked" if line else "not checked"

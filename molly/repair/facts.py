@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from molly.repair.expectations import learner_code, read_expectations
 from molly.repair.search import PER_CALL_S, RepairReport, repair
 from molly.sandbox import PYTHON_VERSION, Sandbox
-from molly.schemas import Check
+from molly.schemas import BugNote, Check
 
 
 class DebugFacts(BaseModel):
@@ -76,6 +76,24 @@ class DebugFacts(BaseModel):
                            f"{' or '.join(map(_said, u.values))}. Add it to your examples (`{u.call} -> ...`) and ask "
                            "again.")
         return "\n".join(out)
+
+    def note(self) -> BugNote | None:
+        """What this turn found, for the instructor's insight view; None when nothing failed."""
+        report = self.report
+        if report.syntax_error:
+            return BugNote(function="", failing=0, kind="does not start: SyntaxError", fixed=False)
+        failing = report.failing
+        if not failing:
+            return None
+        first = failing[0]
+        fixed = verified(report) and report.fix is not None
+        if fixed and report.fix is not None:
+            kind = idea(report.fix.description)
+        elif first.status == "error":
+            kind = f"raises {first.error.split(':', 1)[0].strip() or 'an exception'}"
+        else:
+            kind = "never finishes" if first.status == "timeout" else "gives a wrong result"
+        return BugNote(function=first.expectation.call.split("(", 1)[0], failing=len(failing), kind=kind, fixed=fixed)
 
     def guidance(self, hints_only: bool) -> str:
         """The facts as the draft's guidance; ``hints_only``: point at the line, never show the fix."""

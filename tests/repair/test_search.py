@@ -142,6 +142,12 @@ def test_the_facts_name_the_line_and_hide_the_fix_under_hints_only(sandbox: Sand
     assert "line 3" in hint and "`total(4)` returns `6` but should return `10`" in hint and "```diff" not in hint
     assert "```diff" in facts.guidance(hints_only=False)
     assert debug("What is a list?", sandbox) is None
+    # What the instructor's insight view keeps of the turn.
+    note = facts.note()
+    assert note is not None and note.function == "total" and note.fixed and note.failing == 3  # all three examples fail
+    assert note.kind == "where the loop, slice or index stops or starts"
+    crash = debug("```python\ndef first(xs):\n    return xs[0]\n```\nfirst([]) -> None", sandbox)
+    assert crash is not None and crash.note() is not None and crash.note().kind == "raises IndexError"  # type: ignore[union-attr]
 
 
 def test_the_models_program_must_agree_with_the_searchs_unconfirmed_fix(sandbox: Sandbox) -> None:
