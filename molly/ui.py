@@ -339,9 +339,10 @@ def _insight_tab(gr: Any, desk: InstructorDesk, session: Any, name: Any) -> Any:
             show = gr.Button("Show insight", variant="primary", elem_id="show-insight")
         summary = gr.Markdown(elem_id="insight-summary")
         with gr.Row():
-            weeks = gr.BarPlot(x="week", y="questions", title="Questions per week", elem_id="insight-weeks")
+            weeks = gr.BarPlot(x="week", y="questions", title="Questions per week", y_lim=[0, None],
+                               elem_id="insight-weeks")
             per_topic = gr.BarPlot(x="topic", y="questions", color="answers", title="Questions per topic",
-                                   sort="-y", x_label_angle=-30, elem_id="insight-topic-plot")
+                                   sort="-y", x_label_angle=-30, y_lim=[0, None], elem_id="insight-topic-plot")
         topics = gr.Dataframe(headers=["#", "topic", "questions", "thumbs down", "withheld", "not checked", "gaps",
                                        "example questions"], interactive=False, wrap=True, elem_id="insight-topics")
         pick = gr.Dropdown([], label="Questions of topic", elem_id="insight-pick")
@@ -365,10 +366,10 @@ def _insight_tab(gr: Any, desk: InstructorDesk, session: Any, name: Any) -> Any:
             text = (f"**No questions yet{' since ' + got.since if got.since else ''}.** When learners ask Molly "
                     f"about {got.course}, their questions appear here, grouped into topics.")
             return (got, text, None, None, [], gr.Dropdown(choices=[], value=None), [], [], [])
-        text = (f"**{got.asked} questions in {len(got.topics)} topics** · "
+        text = (f"**{_count(got.asked, 'question')} in {_count(len(got.topics), 'topic')}** · "
                 f"{sum(t.thumbs_down for t in got.topics)} thumbs down · {sum(t.withheld for t in got.topics)} "
                 f"withheld · {len(got.gaps())} answered only from the Python docs · {len(got.unanswered())} "
-                f"unanswered · {sum(got.declined.values())} requests declined")
+                f"unanswered · {_count(sum(got.declined.values()), 'request')} declined")
         if not got.has_material:
             text += "\n\n_No learner material is loaded for this course, so every answer came from the Python docs._"
         week_df = pd.DataFrame([{"week": w, "questions": n} for w, n, _ in got.weeks])
@@ -396,6 +397,10 @@ def _insight_tab(gr: Any, desk: InstructorDesk, session: Any, name: Any) -> Any:
                      [session, view, which, pick], csv_file, api_name="insight_export")
 
     return wire
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def _drill(view: Any, topic: int | None) -> list[list[object]]:

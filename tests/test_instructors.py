@@ -72,3 +72,36 @@ def test_ingest_streams_progress_then_the_report_and_can_be_cancelled(desk: Inst
     assert desk.save_steering(session, "cs0", "week 2", "lambda, try", "worked_examples").startswith("Saved")
     assert desk.steering(session, "cs0").avoid == ["lambda", "try"]
     assert desk.export(session, "cs0").read_text(encoding="utf-8").startswith("id,asked_at,question")
+
+
+def test_insight_needs_a_login_and_exports_each_view(desk: InstructorDesk) -> None:
+    import re
+
+    from molly.insight.synthetic import seed
+    from molly.instructors import INSIGHT_EXPORTS
+
+    session = Session()
+    with pytest.raises(CourseError, match="log in"):
+        desk.insight(session, "cs0")
+    with pytest.raises(CourseError, match="log in"):
+        desk.insight_csv(session, None, "topics")
+    desk.login(session, "teach-me-123")
+    with pytest.raises(CourseError, match="no course called"):
+        desk.insight(session, "nope")
+    desk.db.ensure_course("cs0")
+    assert desk.insight(session, "cs0").empty
+    seed(desk.db, "cs0", 40, start=1.79e9, weeks=3)
+    view = desk.insight(session, "cs0")
+    first = view.topics[0]
+    for which in INSIGHT_EXPORTS:
+        text = desk.insight_csv(session, view, which, first.id).read_text(encoding="utf-8")
+        assert text.count("\n") >= 1, which
+    import csv
+
+    with desk.insight_csv(session, view, "questions of the chosen topic", first.id).open(encoding="utf-8") as f:
+        assert len(list(csv.reader(f))) == first.questions + 1
+    assert not re.search(r"student\d{3}", desk.insight_csv(session, view, "all questions").read_text())  # pseudonyms
+    assert re.search(r"student\d{3}", desk.insight_csv(session, desk.insight(session, "cs0", names=True),
+                                                     "all questions").read_text())
+    with pytest.raises(CourseError, match="Choose a topic"):
+        desk.insight_csv(session, view, "questions of the chosen topic", None)

@@ -135,6 +135,11 @@ def test_instructor_logs_in_uploads_and_a_learner_gets_course_citations(instruct
     csv_path = client.predict("cs0", api_name="/export")
     exported = open(csv_path, encoding="utf-8").read()  # noqa: SIM115
     assert "count letters with a dictionary" in exported and ",harmful" in exported
+    # The insight view counts the question and the two declined requests.
+    summary, *_ = client.predict("cs0", "", False, api_name="/insight")
+    assert "**1 question in 1 topic**" in summary and "2 requests declined" in summary, summary
+    topics_csv = client.predict("topics", None, api_name="/insight_export")
+    assert open(topics_csv, encoding="utf-8").read().startswith("topic,name,questions")  # noqa: SIM115
 
 
 def test_a_second_browser_session_is_not_logged_in(instructor_server: str) -> None:
@@ -146,6 +151,12 @@ def test_a_second_browser_session_is_not_logged_in(instructor_server: str) -> No
         second.predict("cs0", api_name="/documents")
     with pytest.raises(Exception, match="log in"):
         second.predict("cs0", api_name="/declined_table")
+    # The insight view and its exports: what learners asked is for instructors only.
+    with pytest.raises(Exception, match="log in"):
+        second.predict("cs0", "", False, api_name="/insight")
+    with pytest.raises(Exception, match="log in"):
+        second.predict("topics", None, api_name="/insight_export")
+    assert "questions" in str(first.predict("cs0", "", False, api_name="/insight")[0])
 
 
 @pytest.fixture

@@ -46,12 +46,8 @@ class Topic(_Frozen):
     thumbs_down: int
     withheld: int
     not_checked: int
+    troubles: int  # questions with a thumbs down, a withheld or an unchecked answer (each counted once)
     gaps: int
-
-    @property
-    def troubles(self) -> int:
-        """Thumbs down, withheld and unchecked answers: where learners were served worst."""
-        return self.thumbs_down + self.withheld + self.not_checked
 
 
 class Asked(_Frozen):
@@ -239,7 +235,8 @@ def _topic(tid: int, rows: list[StoredQuestion], vectors: np.ndarray, centroid: 
     name = " · ".join(sources[:2]) if sources else " · ".join(words) or _clip(examples[0] if examples else "", 60)
     return Topic(id=tid, name=name, keywords=words, sources=sources, examples=[_clip(e, 160) for e in examples], questions=len(rows),
                  thumbs_down=sum(q.rating == -1 for q in rows), withheld=sum(q.standing == "withheld" for q in rows),
-                 not_checked=sum(q.standing == "not checked" for q in rows), gaps=sum(q.id in gap_ids for q in rows))
+                 not_checked=sum(q.standing == "not checked" for q in rows),
+                 troubles=sum(q.rating == -1 or q.standing in TROUBLE for q in rows), gaps=sum(q.id in gap_ids for q in rows))
 
 
 def _clip(text: str, n: int) -> str:

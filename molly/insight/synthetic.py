@@ -14,7 +14,7 @@ from collections.abc import Callable
 from importlib import resources
 
 from molly.courses.db import CourseDB
-from molly.schemas import Answer, BugNote, Citation, Intent, IntentKind
+from molly.schemas import Answer, BugNote, Citation, Claim, Intent, IntentKind
 
 WEEK_S = 7 * 24 * 3600.0
 FUNCTIONS = ("largest", "average", "count_vowels", "remove_duplicates", "is_leap", "top_k", "search")
@@ -42,9 +42,16 @@ def seed(db: CourseDB, course: str, n: int, *, start: float, weeks: int = 12, le
         withheld = not declined and rng.random() < 0.05
         bug = (BugNote(function=rng.choice(FUNCTIONS), failing=rng.randint(1, 3), kind=rng.choice(BUG_KINDS),
                        fixed=rng.random() < 0.4) if kind in ("error", "code_review") and rng.random() < 0.5 else None)
+        # Two sentences, each matched to the docs or judged by the model: the badge then reads
+        # "Checked" (both matched), "What I checked" or nothing, as real answers do.
+        claims = [] if declined or withheld else [
+            Claim(text=f"sentence {i}", verdict=v, by="words" if v == "supported" else "")
+            for i, v in enumerate(rng.choices(["supported", "unchecked"], [0.75, 0.25], k=2))]
+        if kind == "off_topic":
+            claims = []
         answer = Answer(text="(synthetic)", intent=Intent(kind=IntentKind.OFF_TOPIC if declined else IntentKind(kind)),
                         citations=[] if declined else (cite(text) if cite else []), withheld=withheld,
-                        declined=declined, bug=bug)
+                        declined=declined, bug=bug, claims=claims)
         qid = db.log_question(course, text, answer, learner=f"student{rng.randrange(learners):03d}",
                               asked_at=start + rng.random() * weeks * WEEK_S)
         rating = rng.choices([None, 1, -1], [0.6, 0.3, 0.1])[0]
