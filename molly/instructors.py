@@ -12,14 +12,14 @@ import secrets
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from molly.auth import verify_password
 from molly.config import Settings
 from molly.courses.db import Audience, CourseDB, check_course_name
-from molly.courses.ingest import Ingestor, Report
+from molly.courses.ingest import Ingestor, Progress, Report
 from molly.errors import CourseError
 from molly.guard.policy import DECLINED_LABELS
 from molly.insight import Insight, build
@@ -100,13 +100,29 @@ class InstructorDesk:
             yield "Choose some files first."
             return
         audience: Audience = "instructor" if visibility == "instructor" else "learner"  # checked above
+        yield from self._stream(session, lambda progress, cancel: self.ingestor.run(
+            course, files, audience, include_outputs=include_outputs, progress=progress, cancel=cancel))
+
+    def reingest(self, session: Session, course: str, name: str, include_outputs: bool = False) -> Iterator[str]:
+        """Parse, chunk and embed a stored document again from its kept upload, with the status
+        lines and report of ``ingest``."""
+        self.require(session)
+        course = check_course_name((course or "").strip())
+        if not (name or "").strip():
+            yield "Choose a document from the list first."
+            return
+        yield from self._stream(session, lambda progress, cancel: self.ingestor.reingest(
+            course, name.strip(), include_outputs=include_outputs, progress=progress))
+
+    def _stream(self, session: Session, job: Callable[[Progress, threading.Event], Report]) -> Iterator[str]:
+        """Run ``job`` in a thread, yielding a status line (counts, current file, ETA) about twice
+        a second and the report at the end; ``cancel(session)`` sets the event it is given."""
         cancel = self._cancels[session.id] = threading.Event()
         events: queue.Queue[tuple[int, int, str] | Report | BaseException] = queue.Queue()
 
         def work() -> None:
             try:
-                events.put(self.ingestor.run(course, files, audience, include_outputs=include_outputs,
-                                             progress=lambda d, t, n: events.put((d, t, n)), cancel=cancel))
+                events.put(job(lambda d, t, n: events.put((d, t, n)), cancel))
             except BaseException as e:  # noqa: BLE001 - handed to the page as a message
                 events.put(e)
 

@@ -255,7 +255,8 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
                                 label="Documents", interactive=False, elem_id="documents")
             with gr.Row():
                 refresh = gr.Button("Refresh list")
-                doc_name = gr.Dropdown([], label="Document to delete", elem_id="doc-pick")
+                doc_name = gr.Dropdown([], label="Document", elem_id="doc-pick")
+                again = gr.Button("Re-ingest", elem_id="reingest")
                 delete = gr.Button("Delete", variant="stop", elem_id="delete")
             with gr.Accordion("Steering", open=False):
                 context = gr.Textbox(label="Course context (level, what has been taught)", lines=3)
@@ -293,6 +294,12 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
             except MollyError as e:
                 yield f"⚠ {e.user_message}"
 
+        def do_reingest(sess: Session, course: str, doc: str | None, keep: bool) -> Iterator[str]:
+            try:
+                yield from desk.reingest(sess, course, doc or "", keep)
+            except MollyError as e:
+                yield f"⚠ {e.user_message}"
+
         def listing(sess: Session, course: str) -> tuple[list[list[object]], Any]:
             """The documents table and the delete list; empty (no error) before login or for no course."""
             try:
@@ -302,7 +309,12 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
             return rows, gr.Dropdown(choices=[str(r[0]) for r in rows], value=None)
 
         # The documents load with the page once logged in, and follow the course name.
-        login.click(lambda sess, pw: desk.login(sess, pw), [session, password], login_status, api_name="login").then(
+        def log_in(sess: Session, pw: str) -> tuple[str, Session]:
+            # The session is an output too, so the listing that follows sees it logged in (it
+            # sometimes read the state from before the login when only mutated in place).
+            return desk.login(sess, pw), sess
+
+        login.click(log_in, [session, password], [login_status, session], api_name="login").then(
             listing, [session, name], [docs, doc_name], api_visibility="private")
         name.submit(listing, [session, name], [docs, doc_name], api_visibility="private")
         name.blur(listing, [session, name], [docs, doc_name], api_visibility="private")
@@ -312,6 +324,8 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
         refresh.click(guarded(desk.documents), [session, name], docs, api_name="documents").then(
             listing, [session, name], [docs, doc_name], api_visibility="private")
         delete.click(guarded(desk.delete), [session, name, doc_name], message, api_name="delete").then(
+            listing, [session, name], [docs, doc_name], api_visibility="private")
+        again.click(do_reingest, [session, name, doc_name, outputs], report, api_name="reingest").then(
             listing, [session, name], [docs, doc_name], api_visibility="private")
         load.click(guarded(lambda sess, c: (lambda p: (p.context, ", ".join(p.avoid), p.solution_policy,
                                                        "\n".join(p.decline)))(desk.steering(sess, c))),

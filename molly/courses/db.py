@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS chunks(
     ord INTEGER NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL, locator TEXT NOT NULL,
     vector BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS originals(
+    doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS questions(
     id INTEGER PRIMARY KEY, course TEXT NOT NULL, asked_at REAL NOT NULL, question TEXT NOT NULL,
     answer TEXT NOT NULL, citations TEXT NOT NULL, timings TEXT NOT NULL,
@@ -117,6 +119,7 @@ class NewDocument:
     notes: str
     chunks: list[tuple[str, str, str]]  # (title, text, locator)
     vectors: np.ndarray
+    data: bytes = b""  # the file as uploaded, kept so that it can be re-ingested from the list
 
 
 def check_course_name(name: str) -> str:
@@ -270,11 +273,21 @@ class CourseDB:
                     "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (course, doc.name, doc.title, doc.sha256, doc.format, doc.visibility, (old[0] if old else 0) + 1,
                      len(doc.chunks), doc.notes, time.time()))
+                if doc.data:
+                    con.execute("INSERT INTO originals(doc_id, data) VALUES (?, ?)", (cur.lastrowid, doc.data))
                 con.executemany(
                     "INSERT INTO chunks(doc_id, ord, title, text, locator, vector) VALUES (?, ?, ?, ?, ?, ?)",
                     [(cur.lastrowid, i, t, x, loc, np.asarray(v, dtype=np.float32).tobytes())
                      for i, ((t, x, loc), v) in enumerate(zip(doc.chunks, doc.vectors, strict=True))])
             self._bump(con)
+
+    def original(self, course: str, name: str) -> tuple[bytes, str, Audience] | None:
+        """Document ``name`` as it was uploaded, its format and visibility; None if it is not
+        stored (a document ingested before originals were kept, or no such document)."""
+        with self._connect() as con:
+            row = con.execute("SELECT o.data, d.format, d.visibility FROM documents d JOIN originals o ON o.doc_id = d.id "
+                              "WHERE d.course = ? AND d.name = ?", (course, name)).fetchone()
+        return (bytes(row[0]), row[1], "instructor" if row[2] == "instructor" else "learner") if row else None
 
     def delete(self, course: str, name: str) -> bool:
         """Remove document ``name`` and its chunks; False if there was none."""

@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from molly.courses.db import Audience, CourseDB, NewDocument
+from molly.errors import CourseError
 from molly.ingest.chunking import balance_fences, split_text
 from molly.ingest.formats import Parsed, ParseError
 from molly.ingest.sources import Item, Limits, collect
@@ -111,10 +112,29 @@ class Ingestor:
             cancel: threading.Event | None = None) -> Report:
         """Ingest ``paths`` into ``course``; ``cancel`` stops after the current file (what was
         already parsed is still stored) and the rest is reported ``cancelled``."""
+        return self._run(course, collect(paths, self.limits), count_files(paths), visibility, include_outputs,
+                         progress, cancel)
+
+    def reingest(self, course: str, name: str, *, include_outputs: bool = False,
+                 progress: Progress | None = None) -> Report:
+        """Parse, chunk and embed stored document ``name`` again from the file as it was uploaded
+        (after an upgrade of Molly's parsers, or to keep or drop notebook outputs); its version
+        goes up. ``CourseError`` if the upload was not kept (ingested before originals were)."""
+        stored = self.db.original(course, name)
+        if stored is None:
+            raise CourseError(f"{name!r} cannot be re-ingested: its file was not kept (it was ingested before Molly "
+                              "kept uploads, or it is not in this course). Upload it again instead.")
+        data, fmt, visibility = stored
+        return self._run(course, iter([Item(name, data, fmt or None)]), 1, visibility, include_outputs, progress,
+                         None, again=name)
+
+    def _run(self, course: str, items: Iterator[Item], total: int, visibility: Audience, include_outputs: bool,
+             progress: Progress | None, cancel: threading.Event | None, again: str = "") -> Report:
+        """The loop over ``items``; ``again``: the name of a stored document to parse anew even
+        though its content is unchanged."""
         t0 = time.perf_counter()
         self.db.ensure_course(course)
         report = Report(course)
-        total = count_files(paths)
         pending: list[tuple[Item, str, Parsed, list[tuple[str, str, str]], bool]] = []
         seen: dict[str, str] = {}  # sha256 -> name of a file parsed in this run
         failed: dict[str, str] = {}  # sha256 -> why it could not be read (same bytes, same answer)
@@ -128,7 +148,8 @@ class Ingestor:
             docs, at = [], 0
             for item, sha, parsed, chunks, _ in pending:
                 docs.append(NewDocument(item.name, parsed.title, sha, item.fmt or "", visibility,
-                                        "; ".join(parsed.notes), chunks, vectors[at:at + len(chunks)]))
+                                        "; ".join(parsed.notes), chunks, vectors[at:at + len(chunks)],
+                                        item.data or b""))
                 at += len(chunks)
             self.db.add(course, docs)
             for item, _, parsed, chunks, replacing in pending:
@@ -137,14 +158,14 @@ class Ingestor:
             pending.clear()
 
         with ParseWorker(self.parse_memory_mb, self.parse_timeout_s, include_outputs) as worker:
-            for item in collect(paths, self.limits):
+            for item in items:
                 if cancel is not None and cancel.is_set():
                     report.cancelled = True
                     report.results.append(FileResult(item.name, "cancelled", reason="not reached: cancelled"))
                     continue
                 if progress:
                     progress(done, max(total, done + 1), item.name)
-                result = self._one(course, item, visibility, worker, seen, failed, pending)
+                result = self._one(course, item, visibility, worker, seen, failed, pending, item.name == again)
                 if result is not None:
                     report.results.append(result)
                 if sum(len(p[3]) for p in pending) >= self.batch_chunks:
@@ -157,14 +178,14 @@ class Ingestor:
         return report
 
     def _one(self, course: str, item: Item, visibility: Audience, worker: ParseWorker, seen: dict[str, str],
-             failed: dict[str, str], pending: list) -> FileResult | None:
+             failed: dict[str, str], pending: list, again: bool = False) -> FileResult | None:
         if item.refused or item.data is None:
             return FileResult(item.name, "skipped", reason=item.refused)
         sha = hashlib.sha256(item.data).hexdigest()
         base = item.name.rsplit("/", 1)[-1]
         if sha in failed:
             return FileResult(item.name, "failed", reason=f"{base} {failed[sha]}")
-        stored = self.db.find(course, sha)
+        stored = [] if again else self.db.find(course, sha)
         if (item.name, visibility) in stored:
             return FileResult(item.name, "unchanged", reason="already stored; nothing embedded")
         if stored or sha in seen:

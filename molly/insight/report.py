@@ -29,7 +29,7 @@ def charts(view: Insight) -> list[tuple[str, str]]:
         ax.bar(weeks, [d for _, _, d in view.weeks], color="#C44E52", label="thumbs down")
         ax.set_ylabel("questions")
         ax.tick_params(axis="x", rotation=45)
-        ax.legend()
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         out.append(("Questions per week", png(fig)))
     shown = view.topics[:SHOWN_TOPICS]
     if shown:

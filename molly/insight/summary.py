@@ -231,8 +231,10 @@ def _topic(tid: int, rows: list[StoredQuestion], vectors: np.ndarray, centroid: 
     sources = [t for t, n in cited.most_common(3) if n * 4 >= len(rows)]
     order = np.argsort(-(vectors @ centroid), kind="stable")
     examples = list(dict.fromkeys(rows[i].question.strip() for i in order.tolist()))[:EXAMPLES]
-    # Named by what answered it when one source stands out, else by its own words.
-    name = " · ".join(sources[:2]) if sources else " · ".join(words) or _clip(examples[0] if examples else "", 60)
+    # Named by what answered it when a source stands out, and by its own words: a source alone can
+    # mislead (a cluster of "office hours?" questions near-missed into a datetime entry).
+    said = " · ".join(words) or _clip(examples[0] if examples else "", 60)
+    name = f"{' · '.join(sources[:2])} — {said}" if sources else said
     return Topic(id=tid, name=name, keywords=words, sources=sources, examples=[_clip(e, 160) for e in examples], questions=len(rows),
                  thumbs_down=sum(q.rating == -1 for q in rows), withheld=sum(q.standing == "withheld" for q in rows),
                  not_checked=sum(q.standing == "not checked" for q in rows),

@@ -154,3 +154,28 @@ def test_a_version_1_file_gains_the_decline_columns_and_keeps_its_rows(tmp_path:
     assert old.vector is None and old.kind == "" and new.vector is not None and new.standing == "declined"
     CourseDB(path, HashEmbedder())  # opening again changes nothing
     assert db.declined("cs0") == {"harmful": 1, "jailbreak": 2}
+
+
+def test_a_stored_document_is_re_ingested_from_its_kept_upload(db: CourseDB, tmp_path: Path) -> None:
+    """Re-ingesting needs no upload: the file was kept with its document (in the same transaction),
+    its version goes up and its chunks are made anew; deleting the document deletes the file."""
+    import zipfile
+
+    from tests.files import make_notebook
+
+    nb = make_notebook([("markdown", "# Loops\nA for loop repeats."), ("code", "print(1 + 1)")])
+    archive = tmp_path / "week1.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("loops.ipynb", nb)
+    Ingestor(db).run("c1", [archive])
+    name = "week1.zip/loops.ipynb"
+    assert db.original("c1", name) == (nb if isinstance(nb, bytes) else nb.encode(), "notebook", "learner")
+    before = db.embedder.texts  # type: ignore[attr-defined]
+    report = Ingestor(db).reingest("c1", name, include_outputs=True)
+    assert [(r.name, r.status) for r in report.results] == [(name, "replaced")]
+    assert db.version_of("c1", name) == 2 and db.embedder.texts > before  # type: ignore[attr-defined]
+    assert [d.name for d in db.documents("c1")] == [name]
+    db.delete("c1", name)
+    assert db.original("c1", name) is None
+    with pytest.raises(CourseError, match="Upload it again"):
+        Ingestor(db).reingest("c1", name)

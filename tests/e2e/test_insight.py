@@ -1,5 +1,5 @@
 """The instructor's side in real headless Chromium: log in with a password, see the course's
-documents without asking for them, delete one by choosing it, then open Insight on a course with
+documents without asking for them, delete one and re-ingest another by choosing it, then open Insight on a course with
 a class's worth of seeded questions: topics with counts and a plot, one topic's questions, a CSV
 export; and a course with no questions. Screenshots: ``test-artifacts/e2e/``."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,11 @@ def test_an_instructor_reviews_what_the_class_asked(new_page: Any, school_app: t
     page.locator("#delete").click()
     expect(documents).not_to_contain_text(lessons[-1], timeout=TIMEOUT_MS)
     expect(documents).to_contain_text(lessons[0])
+    # Re-ingest another from its kept upload: no file to find again.
+    choose(page, "#doc-pick", lessons[0])
+    page.locator("#reingest").click()
+    expect(page.locator("#report textarea")).to_have_value(re.compile(f"replaced .*{lessons[0]}"), timeout=TIMEOUT_MS)
+    assert db.version_of("intro", f"learner/{lessons[0]}") == 2
 
     page.get_by_role("tab", name="Insight").click()
     page.locator("#show-insight").click()

@@ -81,7 +81,8 @@ def test_a_topic_is_named_by_the_entry_its_answers_cite(db: CourseDB) -> None:
               "default value when a key is missing from a dict"]:
         db.log_question("cs1", q, said(cites=(DOCS,)))
     view = build(db, "cs1", floor=FLOOR)
-    assert view.topics[0].name == "dict.get" and view.topics[0].sources == ["dict.get"]
+    assert view.topics[0].name.startswith("dict.get — ") and view.topics[0].sources == ["dict.get"]
+    assert "default" in view.topics[0].name
 
 
 def test_gaps_are_docs_answers_far_from_every_course_passage(db: CourseDB, tmp_path: Path) -> None:

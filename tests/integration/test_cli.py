@@ -108,3 +108,29 @@ def test_ingest_a_mixed_zip_and_ask_in_the_course(tmp_path: Path) -> None:
 
     missing = run("ask", "--course", "nope", "What is a set?", MOLLY_LLM_BACKEND="fake")
     assert missing.returncode == 2 and "no course called 'nope'" in missing.stderr
+
+
+def test_course_insight_as_text_and_as_an_offline_page(tmp_path: Path) -> None:
+    """``molly course insight`` on an empty course, then on one with a class's questions (logged with
+    the real MiniLM, as the chat logs them)."""
+    from molly.courses.db import CourseDB
+    from molly.factory import build_embedder
+    from molly.insight.synthetic import seed
+
+    db = CourseDB(Path(os.environ["MOLLY_COURSES_DB"]), build_embedder(Settings()))
+    db.ensure_course("insight-empty")
+    empty = run("course", "insight", "insight-empty")
+    assert empty.returncode == 0 and "no questions yet" in empty.stdout, empty.stderr
+    seed(db, "insight-class", 80, start=1.79e9, weeks=4)
+    text = run("course", "insight", "insight-class")
+    assert text.returncode == 0, text.stderr
+    assert "questions in" in text.stdout and "topic\tquestions\tthumbs down" in text.stdout
+    page = tmp_path / "insight.html"
+    out = run("course", "insight", "insight-class", "--since", "2026-09-01", "--out", str(page))
+    assert out.returncode == 0 and "wrote" in out.stdout, out.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html and "<script" not in html and "http://" not in html.split("<body>")[0]
+    bad = run("course", "insight", "insight-class", "--since", "last week")
+    assert bad.returncode != 0 and "YYYY-MM-DD" in bad.stderr
+    missing = run("course", "insight", "nope")
+    assert missing.returncode != 0 and "no course called 'nope'" in missing.stderr
