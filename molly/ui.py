@@ -16,6 +16,7 @@ from molly.agent import Draft, Stage, Tutor
 from molly.config import Settings
 from molly.courses.db import CourseDB
 from molly.errors import MollyError
+from molly.guard.policy import DECLINED_LABELS
 from molly.guard.safety import sanitize
 from molly.instructors import InstructorDesk, Session
 from molly.learners import LearnerAccounts, RateLimiter
@@ -384,6 +385,12 @@ def _insight_tab(gr: Any, desk: InstructorDesk, session: Any, name: Any) -> Any:
                 f"{sum(t.thumbs_down for t in got.topics)} thumbs down · {sum(t.withheld for t in got.topics)} "
                 f"withheld · {len(got.gaps())} answered only from the Python docs · {len(got.unanswered())} "
                 f"unanswered · {_count(sum(got.declined.values()), 'request')} declined")
+        if got.declined:
+            text += " (" + ", ".join(f"{DECLINED_LABELS.get(k, k)}: {n}" for k, n in got.declined.items()) + ")"
+        worst = sorted((t for t in got.topics if t.troubles), key=lambda t: (-t.troubles, t.id))[:3]
+        if worst:
+            text += ("\n\nServed worst (thumbs down, withheld or not checked): "
+                     + "; ".join(f"**{t.id}: {t.name}** ({t.troubles} of {t.questions})" for t in worst))
         if not got.has_material:
             text += "\n\n_No learner material is loaded for this course, so every answer came from the Python docs._"
         week_df = pd.DataFrame([{"week": w, "questions": n} for w, n, _ in got.weeks])

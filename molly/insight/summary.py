@@ -65,6 +65,7 @@ class Asked(_Frozen):
     learner: str  # pseudonym, name (when asked for), or ""
     course_score: float | None  # the best course passage's similarity; None: the course has no material
     docs_cited: bool
+    cited: int  # citations shown with the answer (docs and course)
     bug: str  # what a debugging turn found, or ""
 
 
@@ -99,8 +100,7 @@ class Insight(_Frozen):
     def unanswered(self) -> list[Asked]:
         """Withheld, or answered with nothing cited and nothing run: what nothing answered."""
         return [q for q in self.questions if q.kind != "off_topic" and (
-            q.checked == "withheld" or (q.checked == "not checked" and not q.docs_cited and not q.bug
-                                        and q.course_score is not None and q.course_score < self.floor))]
+            q.checked == "withheld" or (q.checked in ("not checked", "not recorded") and not q.cited and not q.bug))]
 
     def topic_name(self, topic: int) -> str:
         return next((t.name for t in self.topics if t.id == topic), "")
@@ -209,7 +209,7 @@ def _asked(q: StoredQuestion, topic: int, course_score: float | None, learner: s
                  topic=topic, question=q.question, kind=q.kind, checked=q.standing or "not recorded",
                  rating={1: "up", -1: "down"}.get(q.rating or 0, ""), comment=q.comment, learner=learner,
                  course_score=None if course_score is None else round(float(course_score), 3),
-                 docs_cited=any(url.startswith("https://") for _, url in q.citations),
+                 docs_cited=any(url.startswith("https://") for _, url in q.citations), cited=len(q.citations),
                  bug=f"{bug[0]}: {bug[1]}" + (" (fix verified)" if bug[2] else "") if bug else "")
 
 

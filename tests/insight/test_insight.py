@@ -179,3 +179,11 @@ def test_the_synthetic_load_fills_a_course_like_a_class(db: CourseDB) -> None:
     assert len(ids) == 60 and view.asked + sum(view.declined.values()) == 60
     assert 1 <= len(view.weeks) <= 5 and len(view.topics) == topics_for(view.asked)
     assert "<img" in render(view) and "Questions per topic" in render(view)
+
+
+def test_without_course_material_nothing_is_a_gap_and_the_unanswered_still_show(db: CourseDB) -> None:
+    db.log_question("cs1", "How do I get a value from a dict with a default?", said(cites=(DOCS,)))
+    nothing = db.log_question("cs1", "What is the walrus operator used for in comprehensions?", said())
+    view = build(db, "cs1", floor=FLOOR)
+    assert not view.has_material and view.gaps() == [] and [q.id for q in view.unanswered()] == [nothing]
+    assert "No learner material is loaded" in render(view)
