@@ -343,7 +343,7 @@ def _insight_tab(gr: Any, desk: InstructorDesk, session: Any, name: Any) -> Any:
     """The Insight tab: topics with counts and plots, a drill-down into one topic, gaps in the
     material, what debugging found, and CSV export of any of it. Returns the function that wires
     its events (given the page's error guard)."""
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]  # gradio's own dependency
 
     from molly.instructors import INSIGHT_EXPORTS
 
@@ -358,8 +358,9 @@ def _insight_tab(gr: Any, desk: InstructorDesk, session: Any, name: Any) -> Any:
                                elem_id="insight-weeks")
             per_topic = gr.BarPlot(x="topic", y="questions", color="answers", title="Questions per topic",
                                    sort="-y", x_label_angle=-30, y_lim=[0, None], elem_id="insight-topic-plot")
-        topics = gr.Dataframe(headers=["#", "topic", "questions", "thumbs down", "withheld", "not checked", "gaps",
-                                       "example questions"], interactive=False, wrap=True, elem_id="insight-topics")
+        topics = gr.Dataframe(headers=["#", "topic", "questions", "latest week", "thumbs down", "withheld",
+                                       "not checked", "gaps", "example questions"], interactive=False, wrap=True,
+                              elem_id="insight-topics")
         pick = gr.Dropdown([], label="Questions of topic", elem_id="insight-pick")
         drill = gr.Dataframe(headers=["asked", "question", "kind", "checked", "rating", "comment", "learner"],
                              interactive=False, wrap=True, elem_id="insight-questions")
@@ -387,6 +388,10 @@ def _insight_tab(gr: Any, desk: InstructorDesk, session: Any, name: Any) -> Any:
                 f"unanswered · {_count(sum(got.declined.values()), 'request')} declined")
         if got.declined:
             text += " (" + ", ".join(f"{DECLINED_LABELS.get(k, k)}: {n}" for k, n in got.declined.items()) + ")"
+        now = sorted((t for t in got.topics if t.latest_week), key=lambda t: (-t.latest_week, t.id))[:3]
+        if now:
+            text += (f"\n\nMost asked in {got.latest_week}, the latest week: "
+                     + "; ".join(f"**{t.id}: {t.name}** ({t.latest_week})" for t in now))
         worst = sorted((t for t in got.topics if t.troubles), key=lambda t: (-t.troubles, t.id))[:3]
         if worst:
             text += ("\n\nServed worst (thumbs down, withheld or not checked): "
@@ -398,8 +403,8 @@ def _insight_tab(gr: Any, desk: InstructorDesk, session: Any, name: Any) -> Any:
                                  for t in got.topics[:15]
                                  for label, n in (("served well", t.questions - t.troubles),
                                                   ("thumbs down, withheld or not checked", t.troubles)) if n])
-        table = [[t.id, t.name, t.questions, t.thumbs_down, t.withheld, t.not_checked, t.gaps, " | ".join(t.examples)]
-                 for t in got.topics]
+        table = [[t.id, t.name, t.questions, t.latest_week, t.thumbs_down, t.withheld, t.not_checked, t.gaps,
+                  " | ".join(t.examples)] for t in got.topics]
         choices = [(f"{t.id}: {t.name} ({t.questions})", t.id) for t in got.topics]
         missing = [[q.asked, got.topic_name(q.topic), q.question, "answered only from the docs",
                     "" if q.course_score is None else f"{q.course_score:.2f}"] for q in got.gaps()]

@@ -69,9 +69,10 @@ def render(view: Insight) -> str:
                  f" · {sum(view.declined.values())} requests declined.</p>")
     parts += [f"<h2>{html.escape(t)}</h2><img alt='{html.escape(t)}' src='{uri}'>" for t, uri in charts(view)]
     parts.append("<h2>Topics</h2>" + _table(
-        ["#", "topic", "questions", "thumbs down", "withheld", "not checked", "gaps", "example questions"],
-        [[t.id, t.name, t.questions, t.thumbs_down, t.withheld, t.not_checked, t.gaps, " | ".join(t.examples)]
-         for t in view.topics]))
+        ["#", "topic", "questions", f"in {view.latest_week}", "thumbs down", "withheld", "not checked", "gaps",
+         "example questions"],
+        [[t.id, t.name, t.questions, t.latest_week, t.thumbs_down, t.withheld, t.not_checked, t.gaps,
+          " | ".join(t.examples)] for t in view.topics]))
     worst = sorted((t for t in view.topics if t.troubles), key=lambda t: (-t.troubles, t.id))[:5]
     if worst:
         parts.append("<h2>Where answers served learners worst</h2>" + _table(

@@ -43,6 +43,7 @@ class Topic(_Frozen):
     sources: list[str]  # the docs entries or course documents its answers cite most
     examples: list[str]  # the questions nearest its centre
     questions: int
+    latest_week: int  # of them, asked in the view's latest week: what this week's learners are stuck on
     thumbs_down: int
     withheld: int
     not_checked: int
@@ -88,6 +89,11 @@ class Insight(_Frozen):
     def empty(self) -> bool:
         return not self.asked and not self.declined
 
+    @property
+    def latest_week(self) -> str:
+        """The latest ISO week with a question ('' for none)."""
+        return self.weeks[-1][0] if self.weeks else ""
+
     def in_topic(self, topic: int) -> list[Asked]:
         """The questions of one topic, newest first."""
         return sorted((q for q in self.questions if q.topic == topic), key=lambda q: (q.asked, q.id), reverse=True)
@@ -121,10 +127,11 @@ class Insight(_Frozen):
         """The topics table as CSV text."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["topic", "name", "questions", "thumbs_down", "withheld", "not_checked", "gaps", "sources",
-                         "examples"])
+        writer.writerow(["topic", "name", "questions", "latest_week", "thumbs_down", "withheld", "not_checked", "gaps",
+                         "sources", "examples"])
         for t in self.topics:
-            writer.writerow([t.id, _cell(t.name), t.questions, t.thumbs_down, t.withheld, t.not_checked, t.gaps,
+            writer.writerow([t.id, _cell(t.name), t.questions, t.latest_week, t.thumbs_down, t.withheld, t.not_checked,
+                             t.gaps,
                              _cell("; ".join(t.sources)), _cell(" | ".join(t.examples))])
         return out.getvalue()
 
@@ -188,8 +195,9 @@ def build(db: CourseDB, course: str, *, floor: float, since: str | None = None, 
                       functions=[])
     gap_ids = {q.id for q in partial.gaps()}
     words = keywords([q.question for q in rows], labels)
+    latest = max((_week(q.asked_at) for q in rows), default="")
     topics = [_topic(t, [r for r, lab in zip(rows, labels.tolist(), strict=True) if lab == t],
-                     vectors[labels == t], centroids[t], words[t], gap_ids) for t in range(len(centroids))]
+                     vectors[labels == t], centroids[t], words[t], gap_ids, latest) for t in range(len(centroids))]
     return partial.model_copy(update={"weeks": _weeks(stored), "topics": topics, **_debugging(rows)})
 
 
@@ -225,7 +233,7 @@ def _weeks(stored: list[StoredQuestion]) -> list[tuple[str, int, int]]:
 
 
 def _topic(tid: int, rows: list[StoredQuestion], vectors: np.ndarray, centroid: np.ndarray, words: list[str],
-           gap_ids: set[int]) -> Topic:
+           gap_ids: set[int], latest: str) -> Topic:
     cited = Counter(title for q in rows for title in {_short(t) for t, _ in q.citations})
     # A source names the topic when it is cited in at least a quarter of its questions.
     sources = [t for t, n in cited.most_common(3) if n * 4 >= len(rows)]
@@ -236,6 +244,7 @@ def _topic(tid: int, rows: list[StoredQuestion], vectors: np.ndarray, centroid: 
     said = " · ".join(words) or _clip(examples[0] if examples else "", 60)
     name = f"{' · '.join(sources[:2])} — {said}" if sources else said
     return Topic(id=tid, name=name, keywords=words, sources=sources, examples=[_clip(e, 160) for e in examples], questions=len(rows),
+                 latest_week=sum(_week(q.asked_at) == latest for q in rows),
                  thumbs_down=sum(q.rating == -1 for q in rows), withheld=sum(q.standing == "withheld" for q in rows),
                  not_checked=sum(q.standing == "not checked" for q in rows),
                  troubles=sum(q.rating == -1 or q.standing in TROUBLE for q in rows), gaps=sum(q.id in gap_ids for q in rows))
@@ -249,8 +258,8 @@ def _clip(text: str, n: int) -> str:
 def _debugging(rows: list[StoredQuestion]) -> dict[str, list[tuple[str, int, int]]]:
     notes = [b for q in rows if (b := _bug(q.bug))]
     out: dict[str, list[tuple[str, int, int]]] = {}
-    for key, index in (("functions", 0), ("bugs", 1)):
-        turns = Counter(n[index] or "(no function)" for n in notes)
-        fixed = Counter(n[index] or "(no function)" for n in notes if n[2])
+    for key, names in (("functions", [n[0] or "(no function)" for n in notes]), ("bugs", [n[1] for n in notes])):
+        turns = Counter(names)
+        fixed = Counter(name for name, n in zip(names, notes, strict=True) if n[2])
         out[key] = [(k, c, fixed[k]) for k, c in turns.most_common(15)]
     return out

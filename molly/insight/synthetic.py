@@ -12,12 +12,14 @@ import json
 import random
 from collections.abc import Callable
 from importlib import resources
+from typing import Literal
 
 from molly.courses.db import CourseDB
 from molly.schemas import Answer, BugNote, Citation, Claim, Intent, IntentKind
 
 WEEK_S = 7 * 24 * 3600.0
 FUNCTIONS = ("largest", "average", "count_vowels", "remove_duplicates", "is_leap", "top_k", "search")
+VERDICTS: list[Literal["supported", "unchecked"]] = ["supported", "unchecked"]
 BUG_KINDS = ("the comparison", "where the loop, slice or index stops or starts", "the starting value",
              "raises IndexError", "raises TypeError", "gives a wrong result", "never finishes")
 
@@ -46,7 +48,7 @@ def seed(db: CourseDB, course: str, n: int, *, start: float, weeks: int = 12, le
         # "Checked" (both matched), "What I checked" or nothing, as real answers do.
         claims = [] if declined or withheld else [
             Claim(text=f"sentence {i}", verdict=v, by="words" if v == "supported" else "")
-            for i, v in enumerate(rng.choices(["supported", "unchecked"], [0.75, 0.25], k=2))]
+            for i, v in enumerate(rng.choices(VERDICTS, [0.75, 0.25], k=2))]
         if kind == "off_topic":
             claims = []
         answer = Answer(text="(synthetic)", intent=Intent(kind=IntentKind.OFF_TOPIC if declined else IntentKind(kind)),

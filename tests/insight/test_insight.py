@@ -67,6 +67,7 @@ def test_questions_become_topics_with_counts_weeks_and_troubles(db: CourseDB) ->
     assert len({by_question[q] for q in loops}) == 1 and len({by_question[q] for q in files}) == 1
     loop_topic = next(t for t in view.topics if t.id == by_question[loops[0]])
     assert loop_topic.thumbs_down == 1 and loop_topic.withheld == 1 and "loop" in loop_topic.keywords
+    assert view.latest_week == "2026-W39" and sum(t.latest_week for t in view.topics) == 2
     assert [(w, n) for w, n, _ in view.weeks] == [("2026-W37", 3), ("2026-W38", 2), ("2026-W39", 2)]
     assert sum(d for _, _, d in view.weeks) == 2
     # The declined request is counted apart and never joins a topic.
