@@ -167,10 +167,18 @@ def look_first(report: RepairReport) -> int | None:
 
 
 def _why_there(report: RepairReport) -> str:
+    """Why ``look_first`` points where it does, said as what the run showed (its three branches)."""
     if report.fix is not None:
         return ("a change there makes every example pass, but other changes do too and they give different results "
                 "on other inputs, so which one is right is not certain")
-    return "it ran in the failing example(s)"
+    first = report.failing[0] if report.failing else None
+    if first is not None and first.line:
+        name = first.error.split(":", 1)[0].strip() or "the error"
+        return (f"`{first.expectation.call}` raised `{name}` there; the cause can be a value set on an earlier line")
+    if any(r.status == "pass" for r in report.results):
+        return "of the lines that ran, it is the one that ran most in the failing examples and least in the passing ones"
+    return ("every example fails, so running them cannot single out a line; it is the first line all of them run, "
+            "a place to start following one example by hand")
 
 
 def _line_text(code: str, line: int | None) -> str:

@@ -142,9 +142,22 @@ def localise(results: list[dict[str, Any]], source: str) -> list[int]:
         f = sum(line in r.get("lines", []) for r in failed)
         p = sum(line in r.get("lines", []) for r in passed)
         score[line] = f / math.sqrt(len(failed) * (f + p)) if f else 0.0
-    ranked = sorted(score, key=lambda ln: (-score[ln], ln))
-    rest = list(range(1, len(source.splitlines()) + 1))
+    # A function's header runs on every call, so running says nothing about it: it goes last.
+    headers = _headers(source)
+    ranked = sorted(score, key=lambda ln: (ln in headers, -score[ln], ln))
+    rest = sorted(range(1, len(source.splitlines()) + 1), key=lambda ln: (ln in headers, ln))
     return list(dict.fromkeys([*first, *ranked, *rest]))
+
+
+def _headers(source: str) -> set[int]:
+    """The lines of ``def`` and ``class`` headers (decorators included)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {n.lineno for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))} | {
+        d.lineno for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        for d in n.decorator_list}
 
 
 def passes(source: str, exps: list[dict[str, Any]], order: list[int], per_call_s: float,

@@ -180,3 +180,26 @@ def test_the_models_program_is_verified_when_the_search_has_nothing(sandbox: San
                                                     "line": 2, "origin": "llm"})
     assert facts is not None and verified(facts.report) and facts.report.fix is not None
     assert facts.report.fix.origin == "llm"
+
+
+def test_localisation_puts_headers_last_and_says_why_it_points_where_it_does(sandbox: Sandbox) -> None:
+    from molly.repair.harness import localise
+
+    source = "def top(xs, k):\n    xs.sort()\n    return xs[:k]\n"
+    all_fail = [{"status": "fail", "lines": [1, 2, 3]}, {"status": "fail", "lines": [1, 2, 3]}]
+    # Every failing call runs the header too: it says nothing about where the bug is.
+    assert localise(all_fail, source)[:3] == [2, 3, 1]
+    mixed = [{"status": "fail", "lines": [1, 2, 3]}, {"status": "pass", "lines": [1, 3]}]
+    assert localise(mixed, source)[0] == 2
+    # The facts say which of look_first's reasons applies, not "it ran".
+    crash = debug("```python\ndef first(xs):\n    return xs[0]\n```\nfirst([]) -> None\nfirst([1]) -> 1", sandbox)
+    assert crash is not None and "`first([])` raised `IndexError` there" in crash.summary(hints_only=True)
+    from molly.repair.facts import _why_there
+    from molly.repair.search import CallResult, RepairReport
+
+    def result(status: str) -> CallResult:
+        return CallResult(expectation=ex("top([3, 1], 1)", "[3]"), status=status, actual="[1]")  # type: ignore[arg-type]
+
+    every = RepairReport(code=source, results=[result("fail"), result("fail")], suspicious_lines=[2])
+    some = RepairReport(code=source, results=[result("fail"), result("pass")], suspicious_lines=[2])
+    assert _why_there(every).startswith("every example fails") and "least in the passing" in _why_there(some)
