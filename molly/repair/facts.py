@@ -175,10 +175,18 @@ def _why_there(report: RepairReport) -> str:
     if first is not None and first.line:
         name = first.error.split(":", 1)[0].strip() or "the error"
         return (f"`{first.expectation.call}` raised `{name}` there; the cause can be a value set on an earlier line")
-    if any(r.status == "pass" for r in report.results):
-        return "of the lines that ran, it is the one that ran most in the failing examples and least in the passing ones"
-    return ("every example fails, so running them cannot single out a line; it is the first line all of them run, "
-            "a place to start following one example by hand")
+    failing, passing = len(report.failing), len(report.results) - len(report.failing)
+    if not passing:
+        return ("every example fails, so running them cannot single out a line; it is the first line they all run, "
+                "a place to start following one example by hand")
+    if report.top_line_runs is None:
+        return "it runs in the failing example(s)"
+    f, p = report.top_line_runs
+    said = f"it runs in {f} of the {failing} failing example(s) and in "
+    if p < passing:
+        return said + (f"none of the {passing} passing one(s)" if p == 0 else f"only {p} of the {passing} passing one(s)")
+    return said + (f"all {passing} passing one(s) too, so running them cannot single it out: it is only a place to "
+                   "start following one example by hand")
 
 
 def _line_text(code: str, line: int | None) -> str:

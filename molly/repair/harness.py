@@ -262,6 +262,11 @@ def search(payload: dict[str, Any]) -> dict[str, Any]:
     statuses = [r["status"] for r in base]
     suspicious = localise(base, base_source)[: payload.get("lines", 12)]
     out["suspicious_lines"] = suspicious
+    # How many failing and passing calls ran the first suspicious line: the reason said for it.
+    if suspicious:
+        top = suspicious[0]
+        out["top_line_runs"] = [sum(top in r.get("lines", []) for r in base if r["status"] != "pass"),
+                                sum(top in r.get("lines", []) for r in base if r["status"] == "pass")]
     given = [(c["description"], c["source"], c.get("line", 0), c.get("origin", "given"))
              for c in payload.get("candidates", [])]
     singles = [(d, s, ln, "mutation") for d, s, ln in mutations.candidates(base_source, suspicious, cap)]

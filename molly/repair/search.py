@@ -77,6 +77,7 @@ class RepairReport(BaseModel):
     results: list[CallResult] = []
     syntax_error: dict[str, Any] | None = None
     suspicious_lines: list[int] = []
+    top_line_runs: tuple[int, int] | None = None  # (failing, passing) calls that ran suspicious_lines[0]
     fix: Fix | None = None
     tried: int = 0
     seconds: float = 0.0
@@ -137,7 +138,8 @@ def repair(code: str, expectations: list[Expectation], sandbox: Sandbox,
               origin=best["origin"] if best["origin"] in ("mutation", "syntax", "llm") else "given",
               diff=diff(code, best["source"]), changed_tokens=changed_tokens(code, best["source"])) if best else None
     return RepairReport(code=code, results=results, syntax_error=out.get("syntax_error"),
-                        suspicious_lines=out.get("suspicious_lines", []), fix=fix, tried=out.get("tried", 0),
+                        suspicious_lines=out.get("suspicious_lines", []),
+                        top_line_runs=tuple(out["top_line_runs"]) if out.get("top_line_runs") else None, fix=fix, tried=out.get("tried", 0),
                         seconds=out.get("seconds", 0.0), plausible=len(out.get("fixes", [])), agree=out.get("agree"),
                         undecided=Undecided(**out["undecided"]) if out.get("undecided") else None)
 

@@ -201,5 +201,13 @@ def test_localisation_puts_headers_last_and_says_why_it_points_where_it_does(san
         return CallResult(expectation=ex("top([3, 1], 1)", "[3]"), status=status, actual="[1]")  # type: ignore[arg-type]
 
     every = RepairReport(code=source, results=[result("fail"), result("fail")], suspicious_lines=[2])
-    some = RepairReport(code=source, results=[result("fail"), result("pass")], suspicious_lines=[2])
-    assert _why_there(every).startswith("every example fails") and "least in the passing" in _why_there(some)
+    assert _why_there(every).startswith("every example fails")
+    results = [result("fail"), result("pass"), result("pass")]
+    apart = RepairReport(code=source, results=results, suspicious_lines=[2], top_line_runs=(1, 0))
+    assert _why_there(apart) == "it runs in 1 of the 1 failing example(s) and in none of the 2 passing one(s)"
+    both = RepairReport(code=source, results=results, suspicious_lines=[2], top_line_runs=(1, 2))
+    assert "all 2 passing one(s) too, so running them cannot single it out" in _why_there(both)
+    # The counts come from the run itself (the sandbox traces which lines each call ran).
+    report = repair("def half(n):\n    if n > 2:\n        n = n - 1\n    return n // 2\n",
+                    [ex("half(8)", "4"), ex("half(2)", "1")], sandbox, max_candidates=0)
+    assert report.suspicious_lines[0] == 3 and report.top_line_runs == (1, 0)
