@@ -12,6 +12,9 @@ The A/Bs so far:
   ``intent_written.jsonl``; ``run_llm`` with ``MOLLY_INTENT_CLASSIFIER=0``.
 - ``review_ab`` (``before``, ``after``): the 10 held-out code-review messages of
   ``intent_written.jsonl``; before at 5c7a696 (no linter, no echo removal), after at 3ac4c32.
+- ``lookfirst_ab`` (``before``, ``after``): the 22 refactory held-out debugging answers that
+  changed between ``bugs_heldout_hints_v5`` (2da646d) and ``_v6`` (9f8660f, headers last in
+  localisation, the reason per branch); graded by a helper blind to the key.
 - ``reflect_ab`` (``before``, ``after``): every 6th FAQ dev and every 10th CoNaLa dev item
   (``faq_sample.jsonl``, ``conala_sample.jsonl``); before at 7117e6f (word rules only), after with
   executed claims and meaning checks (the commit is in each run's report).
