@@ -129,7 +129,7 @@ def check_course_name(name: str) -> str:
     return name
 
 
-def _cell(value: object) -> object:
+def csv_cell(value: object) -> object:
     """A CSV cell that a spreadsheet will not run as a formula (learner text is untrusted)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -396,5 +396,5 @@ class CourseDB:
         writer.writerow(["id", "asked_at", "question", "answer", "citations", "rating", "comment", "declined", "kind",
                          "checked"])
         for r in rows:
-            writer.writerow([r[0], time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r[1])), *map(_cell, r[2:])])
+            writer.writerow([r[0], time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(r[1])), *map(csv_cell, r[2:])])
         return out.getvalue()

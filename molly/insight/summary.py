@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from molly.courses.db import CourseDB, StoredQuestion
+from molly.courses.db import CourseDB, StoredQuestion, csv_cell
 from molly.insight.topics import cluster, keywords
 
 EXAMPLES = 3  # representative questions named per topic
@@ -112,33 +112,28 @@ class Insight(_Frozen):
         return next((t.name for t in self.topics if t.id == topic), "")
 
     def csv(self, rows: list[Asked]) -> str:
-        """Questions as CSV text, cells a spreadsheet will not run as formulas."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["id", "asked", "topic", "question", "kind", "checked", "rating", "comment", "learner",
-                         "course_score", "docs_cited", "bug"])
-        for q in rows:
-            writer.writerow([q.id, q.asked, _cell(self.topic_name(q.topic)), _cell(q.question), q.kind, q.checked,
-                             q.rating, _cell(q.comment), q.learner,
-                             "" if q.course_score is None else f"{q.course_score:.3f}", q.docs_cited, _cell(q.bug)])
-        return out.getvalue()
+        """Questions as CSV text."""
+        return _csv(["id", "asked", "topic", "question", "kind", "checked", "rating", "comment", "learner",
+                     "course_score", "docs_cited", "bug"],
+                    [[q.id, q.asked, self.topic_name(q.topic), q.question, q.kind, q.checked, q.rating, q.comment,
+                      q.learner, "" if q.course_score is None else f"{q.course_score:.3f}", q.docs_cited, q.bug]
+                     for q in rows])
 
     def topics_csv(self) -> str:
         """The topics table as CSV text."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["topic", "name", "questions", "latest_week", "thumbs_down", "withheld", "not_checked", "gaps",
-                         "sources", "examples"])
-        for t in self.topics:
-            writer.writerow([t.id, _cell(t.name), t.questions, t.latest_week, t.thumbs_down, t.withheld, t.not_checked,
-                             t.gaps,
-                             _cell("; ".join(t.sources)), _cell(" | ".join(t.examples))])
-        return out.getvalue()
+        return _csv(["topic", "name", "questions", "latest_week", "thumbs_down", "withheld", "not_checked", "gaps",
+                     "sources", "examples"],
+                    [[t.id, t.name, t.questions, t.latest_week, t.thumbs_down, t.withheld, t.not_checked, t.gaps,
+                      "; ".join(t.sources), " | ".join(t.examples)] for t in self.topics])
 
 
-def _cell(value: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (learner text is untrusted)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+def _csv(head: list[str], rows: list[list[object]]) -> str:
+    """CSV text whose cells a spreadsheet will not run as formulas (learner text is untrusted)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(head)
+    writer.writerows([csv_cell(c) for c in r] for r in rows)
+    return out.getvalue()
 
 
 def parse_since(text: str | None) -> float | None:
