@@ -182,11 +182,21 @@ def _why_there(report: RepairReport) -> str:
     if report.top_line_runs is None:
         return "it runs in the failing example(s)"
     f, p = report.top_line_runs
-    said = f"it runs in {f} of the {failing} failing example(s) and in "
+    said = f"it runs in {_of(f, failing, 'failing example')} and in "
     if p < passing:
-        return said + (f"none of the {passing} passing one(s)" if p == 0 else f"only {p} of the {passing} passing one(s)")
-    return said + (f"all {passing} passing one(s) too, so running them cannot single it out: it is only a place to "
-                   "start following one example by hand")
+        return said + (("not in the passing one" if passing == 1 else f"none of the {passing} passing ones") if p == 0
+                       else f"only {p} of the {passing} passing ones")
+    return said + (("the passing one" if passing == 1 else f"all {passing} passing ones") + " too, so running them "
+                   "cannot single it out: it is only a place to start following one example by hand")
+
+
+def _of(n: int, total: int, noun: str) -> str:
+    """"the failing example", "both failing examples", "2 of the 3 failing examples"."""
+    if total == 1:
+        return f"the {noun}"
+    if n == total:
+        return f"both {noun}s" if n == 2 else f"all {n} {noun}s"
+    return f"{n} of the {total} {noun}s"
 
 
 def _line_text(code: str, line: int | None) -> str:

@@ -142,8 +142,9 @@ def localise(results: list[dict[str, Any]], source: str) -> list[int]:
         f = sum(line in r.get("lines", []) for r in failed)
         p = sum(line in r.get("lines", []) for r in passed)
         score[line] = f / math.sqrt(len(failed) * (f + p)) if f else 0.0
-    # A function's header runs on every call, so running says nothing about it: it goes last (line
-    # pointed at without a fix is a bug line: novice_bugs, held out, 16 -> 21 of 34).
+    # A function's header runs on every call, so running says nothing about it, and a bare string (a
+    # docstring) does nothing: they go last (line pointed at without a fix is a bug line: novice_bugs,
+    # held out, 16 -> 21 of 34).
     headers = _headers(source)
     ranked = sorted(score, key=lambda ln: (ln in headers, -score[ln], ln))
     rest = sorted(range(1, len(source.splitlines()) + 1), key=lambda ln: (ln in headers, ln))
@@ -151,14 +152,16 @@ def localise(results: list[dict[str, Any]], source: str) -> list[int]:
 
 
 def _headers(source: str) -> set[int]:
-    """The lines of ``def`` and ``class`` headers (decorators included)."""
+    """The lines of ``def`` and ``class`` headers (decorators included) and of bare constant
+    statements (docstrings, strings used as comments): lines whose running says nothing."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return set()
-    return {n.lineno for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))} | {
-        d.lineno for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-        for d in n.decorator_list}
+    defs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    inert = [n for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)]
+    return ({n.lineno for n in defs} | {d.lineno for n in defs for d in n.decorator_list}
+            | {ln for n in inert for ln in range(n.lineno, (n.end_lineno or n.lineno) + 1)})
 
 
 def passes(source: str, exps: list[dict[str, Any]], order: list[int], per_call_s: float,

@@ -189,6 +189,8 @@ def test_localisation_puts_headers_last_and_says_why_it_points_where_it_does(san
     all_fail = [{"status": "fail", "lines": [1, 2, 3]}, {"status": "fail", "lines": [1, 2, 3]}]
     # Every failing call runs the header too: it says nothing about where the bug is.
     assert localise(all_fail, source)[:3] == [2, 3, 1]
+    documented = 'def top(xs, k):\n    """The k smallest."""\n    return sorted(xs)[:k]\n'
+    assert localise([{"status": "fail", "lines": [1, 2, 3]}], documented)[0] == 3  # a docstring does nothing
     mixed = [{"status": "fail", "lines": [1, 2, 3]}, {"status": "pass", "lines": [1, 3]}]
     assert localise(mixed, source)[0] == 2
     # The facts say which of look_first's reasons applies, not "it ran".
@@ -204,9 +206,9 @@ def test_localisation_puts_headers_last_and_says_why_it_points_where_it_does(san
     assert _why_there(every).startswith("every example fails")
     results = [result("fail"), result("pass"), result("pass")]
     apart = RepairReport(code=source, results=results, suspicious_lines=[2], top_line_runs=(1, 0))
-    assert _why_there(apart) == "it runs in 1 of the 1 failing example(s) and in none of the 2 passing one(s)"
+    assert _why_there(apart) == "it runs in the failing example and in none of the 2 passing ones"
     both = RepairReport(code=source, results=results, suspicious_lines=[2], top_line_runs=(1, 2))
-    assert "all 2 passing one(s) too, so running them cannot single it out" in _why_there(both)
+    assert "all 2 passing ones too, so running them cannot single it out" in _why_there(both)
     # The counts come from the run itself (the sandbox traces which lines each call ran).
     report = repair("def half(n):\n    if n > 2:\n        n = n - 1\n    return n // 2\n",
                     [ex("half(8)", "4"), ex("half(2)", "1")], sandbox, max_candidates=0)
