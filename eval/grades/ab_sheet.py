@@ -14,7 +14,13 @@ The A/Bs so far:
   ``intent_written.jsonl``; before at 5c7a696 (no linter, no echo removal), after at 3ac4c32.
 - ``lookfirst_ab`` (``before``, ``after``): the 22 refactory held-out debugging answers that
   changed between ``bugs_heldout_hints_v5`` (2da646d) and ``_v6`` (9f8660f, headers last in
-  localisation, the reason per branch); graded by a helper blind to the key.
+  localisation, the reason per branch); graded by a helper blind to the key: before 11 good / 7
+  flawed / 4 wrong, after 10 / 8 / 4, false claims 0 -> 1 (the first wording of the spectrum's
+  reason, since replaced by run counts).
+- ``lookfirst_ab2`` (``before``, ``after``): the same 22 items, ``_v5`` against ``_v8`` (17ae1a6:
+  run counts as the reason, docstrings last), another helper, another shuffle (AB_SEED=20261209):
+  before 10 good / 8 flawed / 4 wrong, after 10 / 12 / 0; false claims 0 and 0; located (the
+  grader's reading) 11 and 10.
 - ``reflect_ab`` (``before``, ``after``): every 6th FAQ dev and every 10th CoNaLa dev item
   (``faq_sample.jsonl``, ``conala_sample.jsonl``); before at 7117e6f (word rules only), after with
   executed claims and meaning checks (the commit is in each run's report).
