@@ -177,8 +177,10 @@ def _why_there(report: RepairReport) -> str:
         return (f"`{first.expectation.call}` raised `{name}` there; the cause can be a value set on an earlier line")
     failing, passing = len(report.failing), len(report.results) - len(report.failing)
     if not passing:
-        return ("every example fails, so running them cannot single out a line; it is the first line they all run, "
-                "a place to start following one example by hand")
+        which = ("the last line they all run that builds the value the function returns" if report.top_line_feeds_return
+                 else "the first line they all run")
+        return (f"every example fails, so running them cannot single out a line; it is {which}, a place to start "
+                "following one example by hand")
     if report.top_line_runs is None:
         return "it runs in the failing example(s)"
     f, p = report.top_line_runs

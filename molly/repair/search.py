@@ -78,6 +78,7 @@ class RepairReport(BaseModel):
     syntax_error: dict[str, Any] | None = None
     suspicious_lines: list[int] = []
     top_line_runs: tuple[int, int] | None = None  # (failing, passing) calls that ran suspicious_lines[0]
+    top_line_feeds_return: bool = False  # whether that line sets or changes a variable a `return` gives back
     fix: Fix | None = None
     tried: int = 0
     seconds: float = 0.0
@@ -139,7 +140,8 @@ def repair(code: str, expectations: list[Expectation], sandbox: Sandbox,
               diff=diff(code, best["source"]), changed_tokens=changed_tokens(code, best["source"])) if best else None
     return RepairReport(code=code, results=results, syntax_error=out.get("syntax_error"),
                         suspicious_lines=out.get("suspicious_lines", []),
-                        top_line_runs=tuple(out["top_line_runs"]) if out.get("top_line_runs") else None, fix=fix, tried=out.get("tried", 0),
+                        top_line_runs=tuple(out["top_line_runs"]) if out.get("top_line_runs") else None,
+                        top_line_feeds_return=bool(out.get("top_line_feeds_return")), fix=fix, tried=out.get("tried", 0),
                         seconds=out.get("seconds", 0.0), plausible=len(out.get("fixes", [])), agree=out.get("agree"),
                         undecided=Undecided(**out["undecided"]) if out.get("undecided") else None)
 

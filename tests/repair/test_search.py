@@ -189,6 +189,9 @@ def test_localisation_puts_headers_last_and_says_why_it_points_where_it_does(san
     all_fail = [{"status": "fail", "lines": [1, 2, 3]}, {"status": "fail", "lines": [1, 2, 3]}]
     # Every failing call runs the header too: it says nothing about where the bug is.
     assert localise(all_fail, source)[:3] == [2, 3, 1]
+    built = "def top(xs, k):\n    out = []\n    n = len(xs)\n    out.append(xs[0])\n    return out[:k]\n"
+    # When every example fails, the lines that build the returned value lead, the last one first.
+    assert localise([{"status": "fail", "lines": [1, 2, 3, 4, 5]}], built)[:4] == [4, 2, 3, 5]
     documented = 'def top(xs, k):\n    """The k smallest."""\n    return sorted(xs)[:k]\n'
     assert localise([{"status": "fail", "lines": [1, 2, 3]}], documented)[0] == 3  # a docstring does nothing
     mixed = [{"status": "fail", "lines": [1, 2, 3]}, {"status": "pass", "lines": [1, 3]}]
@@ -203,7 +206,9 @@ def test_localisation_puts_headers_last_and_says_why_it_points_where_it_does(san
         return CallResult(expectation=ex("top([3, 1], 1)", "[3]"), status=status, actual="[1]")  # type: ignore[arg-type]
 
     every = RepairReport(code=source, results=[result("fail"), result("fail")], suspicious_lines=[2])
-    assert _why_there(every).startswith("every example fails")
+    assert _why_there(every).startswith("every example fails") and "the first line they all run" in _why_there(every)
+    fed = every.model_copy(update={"top_line_feeds_return": True})
+    assert "the last line they all run that builds the value the function returns" in _why_there(fed)
     results = [result("fail"), result("pass"), result("pass")]
     apart = RepairReport(code=source, results=results, suspicious_lines=[2], top_line_runs=(1, 0))
     assert _why_there(apart) == "it runs in the failing example and in none of the 2 passing ones"
