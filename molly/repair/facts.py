@@ -184,12 +184,13 @@ def _why_there(report: RepairReport) -> str:
     if report.top_line_runs is None:
         return "it runs in the failing example(s)"
     f, p = report.top_line_runs
-    said = f"it runs in {_of(f, failing, 'failing example')} and in "
+    said = f"it runs in {_of(f, failing, 'failing example')}"
+    if p == 0:
+        return said + (" but not in the passing one" if passing == 1 else f" and in none of the {passing} passing ones")
     if p < passing:
-        return said + (("not in the passing one" if passing == 1 else f"none of the {passing} passing ones") if p == 0
-                       else f"only {p} of the {passing} passing ones")
-    return said + (("the passing one" if passing == 1 else f"all {passing} passing ones") + " too, so running them "
-                   "cannot single it out: it is only a place to start following one example by hand")
+        return said + f" and in only {p} of the {passing} passing ones"
+    return said + (" and in the passing one" if passing == 1 else f" and in all {passing} passing ones") + (
+        " too, so running them cannot single it out: it is only a place to start following one example by hand")
 
 
 def _of(n: int, total: int, noun: str) -> str:

@@ -214,6 +214,8 @@ def test_localisation_puts_headers_last_and_says_why_it_points_where_it_does(san
     assert _why_there(apart) == "it runs in the failing example and in none of the 2 passing ones"
     both = RepairReport(code=source, results=results, suspicious_lines=[2], top_line_runs=(1, 2))
     assert "all 2 passing ones too, so running them cannot single it out" in _why_there(both)
+    one = RepairReport(code=source, results=results[:2], suspicious_lines=[2], top_line_runs=(1, 0))
+    assert _why_there(one) == "it runs in the failing example but not in the passing one"
     # The counts come from the run itself (the sandbox traces which lines each call ran).
     report = repair("def half(n):\n    if n > 2:\n        n = n - 1\n    return n // 2\n",
                     [ex("half(8)", "4"), ex("half(2)", "1")], sandbox, max_candidates=0)
