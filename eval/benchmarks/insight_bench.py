@@ -1,6 +1,7 @@
 """Benchmark (not a test): the insight view for a course with 0, 10 and 10,000 stored questions,
-side by side: the time to build it (read, cluster, name topics, find gaps) and to render the
-HTML report, and the peak memory of the process that did it.
+side by side: the time to build it (read, cluster, name topics, find gaps), to render the HTML
+report, and to answer the Insight tab's "Show insight" through a real Gradio server (login, build,
+tables and plots as JSON), and the peak memory of the process that did it.
 
 Each course is seeded with the synthetic load (``molly/insight/synthetic.py``: real learner
 messages, random ratings and badges), embedded with the shipped MiniLM, each answer citing the
@@ -70,7 +71,37 @@ def measure(path: Path) -> dict[str, float]:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"questions": view.asked + sum(view.declined.values()), "topics": len(view.topics),
             "gaps": len(view.gaps()), "build_s": round(t1 - t0, 2), "render_s": round(t2 - t1, 2),
-            "page_kb": round(len(page) / 1024), "peak_rss_mb": round(peak / 1024), "growth_mb": round((peak - before) / 1024)}
+            "page_kb": round(len(page) / 1024), "peak_rss_mb": round(peak / 1024), "growth_mb": round((peak - before) / 1024),
+            **browser_path(path)}
+
+
+def browser_path(path: Path) -> dict[str, float]:
+    """The Insight tab's own call through a real Gradio server on loopback: an instructor's
+    "Show insight" (login, build, tables and plots sent as JSON), timed by a client."""
+    import json as _json
+
+    from gradio_client import Client
+
+    from molly.agent import Tutor
+    from molly.config import Settings
+    from molly.courses.db import CourseDB
+    from molly.factory import build_desk, build_embedder
+    from molly.fakes import ScriptedChatModel
+    from molly.ui import build_ui
+
+    settings = Settings(courses_db=path, llm_backend="fake", sample_course=False)
+    db = CourseDB(path, build_embedder(settings))
+    demo = build_ui(Tutor(settings, ScriptedChatModel(default=lambda m: ""), None, None, db), build_desk(settings, db))
+    demo.queue()
+    _, url, _ = demo.launch(server_name="127.0.0.1", prevent_thread_lock=True, quiet=True)
+    try:
+        client = Client(url, verbose=False)
+        client.predict("", api_name="/login")
+        t0 = time.perf_counter()
+        out = client.predict("cs1", "", False, api_name="/insight")
+        return {"tab_s": round(time.perf_counter() - t0, 2), "tab_kb": round(len(_json.dumps(out, default=str)) / 1024)}
+    finally:
+        demo.close()
 
 
 def main() -> None:
@@ -96,7 +127,8 @@ def main() -> None:
         for n in map(int, args.sizes.split(",")):
             path = Path(tmp) / f"c{n}.sqlite"
             rows.append({"size": n, **child("--seed", str(path), str(n)), **child("--measure", str(path))})
-    head = ["size", "questions", "topics", "gaps", "build_s", "render_s", "page_kb", "peak_rss_mb", "growth_mb", "seed_s"]
+    head = ["size", "questions", "topics", "gaps", "build_s", "render_s", "page_kb", "tab_s", "tab_kb", "peak_rss_mb",
+            "growth_mb", "seed_s"]
     print("  ".join(f"{h:>11}" for h in head))
     for r in rows:
         print("  ".join(f"{r[h]!s:>11}" for h in head))
