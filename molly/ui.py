@@ -230,7 +230,7 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
     """Log in, then: materials (upload with progress and cancel, documents, steering, export) and
     the insight view of what learners asked."""
     s = desk.settings
-    with gr.Tab("Instructors"):
+    with gr.Tab("Instructors") as tab:
         session = gr.State(lambda: Session())  # a callable: a fresh login state per browser session
         with gr.Row():
             password = gr.Textbox(type="password", label="Instructor password", elem_id="password",
@@ -317,6 +317,15 @@ def _instructors_tab(gr: Any, desk: InstructorDesk, courses: list[str]) -> None:
 
         login.click(log_in, [session, password], [login_status, session], api_name="login").then(
             listing, [session, name], [docs, doc_name], api_visibility="private")
+
+        def opened(sess: Session, course: str) -> tuple[str, Session, list[list[object]], Any]:
+            """Opening the tab: on this computer with no password the page is open, so log in and
+            list the documents at once; otherwise list them if this session is logged in already."""
+            if desk.open_without_password and not sess.ok:
+                desk.login(sess, "")
+            return ("Logged in." if sess.ok else "", sess, *listing(sess, course))
+
+        tab.select(opened, [session, name], [login_status, session, docs, doc_name], api_visibility="private")
         name.submit(listing, [session, name], [docs, doc_name], api_visibility="private")
         name.blur(listing, [session, name], [docs, doc_name], api_visibility="private")
         running = go.click(do_ingest, [session, name, visibility, files, outputs], report, api_name="ingest")

@@ -127,3 +127,15 @@ def test_an_instructor_reviews_what_the_class_asked(new_page: Any, school_app: t
     page.locator("#show-insight").click()
     expect(summary).to_contain_text("No questions yet", timeout=TIMEOUT_MS)
     page.screenshot(path=ARTIFACTS / "24-insight-empty.png", full_page=True)
+
+
+def test_on_this_computer_the_documents_are_there_when_the_tab_opens(new_page: Any, class_app: tuple[str, Tutor]) -> None:
+    """No password on loopback: opening the Instructors tab lists the course's documents at once."""
+    from playwright.sync_api import expect
+
+    url, _ = class_app
+    page = new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(url)
+    page.get_by_role("tab", name="Instructors").click()
+    expect(page.locator("#documents")).to_contain_text("01-variables-and-types.md", timeout=TIMEOUT_MS)
+    expect(page.locator("#login-status")).to_contain_text("Logged in.")
