@@ -259,9 +259,9 @@ class Tutor:
             claims = [c.model_copy(update={"text": self._shown(c.text)[0]}) for c in claims or []]
             answer = _answer(shown, intent, passages, checks, timings, counter, withheld, claims)
             if debugged is not None:
-                answer = answer.model_copy(update={"bug": debugged.note()})
-            if debugged is not None and debugged.report.fix is not None and verified(debugged.report):
-                answer = answer.model_copy(update={"fixed_code": debugged.report.fix.source})
+                fix = debugged.report.fix if verified(debugged.report) else None
+                answer = answer.model_copy(update={"bug": debugged.note(),
+                                                   **({"fixed_code": fix.source} if fix is not None else {})})
             return answer
 
         if intent.kind is IntentKind.OFF_TOPIC:

@@ -217,18 +217,21 @@ class InstructorDesk:
         self.require(session)
         if view is None:
             raise CourseError("Show the insight first, then export.")
+        slug = which.split()[0]
         if which == "topics":
             text = view.topics_csv()
-        else:
-            rows = {"questions of the chosen topic": lambda: view.in_topic(topic) if topic is not None else [],
-                    "gaps in the material": view.gaps, "unanswered questions": view.unanswered,
-                    "all questions": lambda: view.questions}.get(which)
-            if rows is None:
-                raise CourseError(f"Choose what to export: {', '.join(INSIGHT_EXPORTS)}.")
-            if which == "questions of the chosen topic" and topic is None:
+        elif which == "questions of the chosen topic":
+            if topic is None:
                 raise CourseError("Choose a topic first.")
-            text = view.csv(rows())
-        slug = which.split()[0] if which != "questions of the chosen topic" else f"topic-{topic}"
+            text, slug = view.csv(view.in_topic(topic)), f"topic-{topic}"
+        elif which == "gaps in the material":
+            text = view.csv(view.gaps())
+        elif which == "unanswered questions":
+            text = view.csv(view.unanswered())
+        elif which == "all questions":
+            text = view.csv(view.questions)
+        else:
+            raise CourseError(f"Choose what to export: {', '.join(INSIGHT_EXPORTS)}.")
         folder = Path(self._export_dir.name) / session.id  # two instructors exporting at once keep their own files
         folder.mkdir(exist_ok=True)
         path = folder / f"{view.course}-{slug}.csv"

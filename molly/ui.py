@@ -397,11 +397,11 @@ def _insight_tab(gr: Any, desk: InstructorDesk, session: Any, name: Any) -> Any:
                 f"unanswered · {_count(sum(got.declined.values()), 'request')} declined")
         if got.declined:
             text += " (" + ", ".join(f"{DECLINED_LABELS.get(k, k)}: {n}" for k, n in got.declined.items()) + ")"
-        now = sorted((t for t in got.topics if t.latest_week), key=lambda t: (-t.latest_week, t.id))[:3]
+        now = got.most_asked_lately(3)
         if now:
             text += (f"\n\nMost asked in {got.latest_week}, the latest week: "
                      + "; ".join(f"**{t.id}: {t.name}** ({t.latest_week})" for t in now))
-        worst = sorted((t for t in got.topics if t.troubles), key=lambda t: (-t.troubles, t.id))[:3]
+        worst = got.served_worst(3)
         if worst:
             text += ("\n\nServed worst (thumbs down, withheld or not checked): "
                      + "; ".join(f"**{t.id}: {t.name}** ({t.troubles} of {t.questions})" for t in worst))

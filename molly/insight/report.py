@@ -73,7 +73,7 @@ def render(view: Insight) -> str:
          "example questions"],
         [[t.id, t.name, t.questions, t.latest_week, t.thumbs_down, t.withheld, t.not_checked, t.gaps,
           " | ".join(t.examples)] for t in view.topics]))
-    worst = sorted((t for t in view.topics if t.troubles), key=lambda t: (-t.troubles, t.id))[:5]
+    worst = view.served_worst(5)
     if worst:
         parts.append("<h2>Where answers served learners worst</h2>" + _table(
             ["#", "topic", "thumbs down", "withheld", "not checked"],

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from molly.courses.db import CourseDB, StoredQuestion, csv_cell
 from molly.insight.topics import cluster, keywords
+from molly.schemas import DOCS_BASE_URL
 
 EXAMPLES = 3  # representative questions named per topic
 TROUBLE = ("withheld", "not checked")  # standings that count against a topic, with thumbs down
@@ -100,8 +101,15 @@ class Insight(_Frozen):
 
     def gaps(self) -> list[Asked]:
         """Answered from the docs while no course passage came near: what the course lacks."""
-        return [q for q in self.questions if q.docs_cited and q.checked != "withheld" and q.kind != "off_topic"
-                and q.course_score is not None and q.course_score < self.floor]
+        return [q for q in self.questions if _is_gap(q, self.floor)]
+
+    def served_worst(self, n: int) -> list[Topic]:
+        """The ``n`` topics with the most troubled answers (none without any)."""
+        return sorted((t for t in self.topics if t.troubles), key=lambda t: (-t.troubles, t.id))[:n]
+
+    def most_asked_lately(self, n: int) -> list[Topic]:
+        """The ``n`` topics most asked about in the latest week."""
+        return sorted((t for t in self.topics if t.latest_week), key=lambda t: (-t.latest_week, t.id))[:n]
 
     def unanswered(self) -> list[Asked]:
         """Withheld, or answered with nothing cited and nothing run: what nothing answered."""
@@ -125,6 +133,11 @@ class Insight(_Frozen):
                      "sources", "examples"],
                     [[t.id, t.name, t.questions, t.latest_week, t.thumbs_down, t.withheld, t.not_checked, t.gaps,
                       "; ".join(t.sources), " | ".join(t.examples)] for t in self.topics])
+
+
+def _is_gap(q: Asked, floor: float) -> bool:
+    return (q.docs_cited and q.checked != "withheld" and q.kind != "off_topic" and q.course_score is not None
+            and q.course_score < floor)
 
 
 def _csv(head: list[str], rows: list[list[object]]) -> str:
@@ -185,15 +198,15 @@ def build(db: CourseDB, course: str, *, floor: float, since: str | None = None, 
     salt = db.salt()
     asked = [_asked(q, int(t), s, q.learner if names else pseudonym(q.learner, salt))
              for q, t, s in zip(rows, labels.tolist(), course_scores, strict=True)]
-    partial = Insight(course=course, since=since or "", asked=len(rows), declined=dict(sorted(declined.items())),
-                      has_material=has_material, floor=floor, weeks=[], topics=[], questions=asked, bugs=[],
-                      functions=[])
-    gap_ids = {q.id for q in partial.gaps()}
+    gap_ids = {q.id for q in asked if _is_gap(q, floor)}
     words = keywords([q.question for q in rows], labels)
-    latest = max((_week(q.asked_at) for q in rows), default="")
-    topics = [_topic(t, [r for r, lab in zip(rows, labels.tolist(), strict=True) if lab == t],
-                     vectors[labels == t], centroids[t], words[t], gap_ids, latest) for t in range(len(centroids))]
-    return partial.model_copy(update={"weeks": _weeks(stored), "topics": topics, **_debugging(rows)})
+    latest = max((q.week for q in asked), default="")
+    members = [np.flatnonzero(labels == t) for t in range(len(centroids))]
+    topics = [_topic(t, [rows[i] for i in m], vectors[m], centroids[t], words[t], gap_ids, latest)
+              for t, m in enumerate(members)]
+    return Insight(course=course, since=since or "", asked=len(rows), declined=dict(sorted(declined.items())),
+                   has_material=has_material, floor=floor, weeks=_weeks(asked), topics=topics, questions=asked,
+                   **_debugging(rows))
 
 
 def _vectors(db: CourseDB, rows: list[StoredQuestion]) -> np.ndarray:
@@ -212,7 +225,7 @@ def _asked(q: StoredQuestion, topic: int, course_score: float | None, learner: s
                  topic=topic, question=q.question, kind=q.kind, checked=q.standing or "not recorded",
                  rating={1: "up", -1: "down"}.get(q.rating or 0, ""), comment=q.comment, learner=learner,
                  course_score=None if course_score is None else round(float(course_score), 3),
-                 docs_cited=any(url.startswith("https://") for _, url in q.citations), cited=len(q.citations),
+                 docs_cited=any(url.startswith(DOCS_BASE_URL) for _, url in q.citations), cited=len(q.citations),
                  bug=f"{bug[0]}: {bug[1]}" + (" (fix verified)" if bug[2] else "") if bug else "")
 
 
@@ -221,10 +234,11 @@ def _week(t: float) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _weeks(stored: list[StoredQuestion]) -> list[tuple[str, int, int]]:
-    asked = Counter(_week(q.asked_at) for q in stored if not q.declined)
-    down = Counter(_week(q.asked_at) for q in stored if not q.declined and q.rating == -1)
-    return [(w, asked[w], down[w]) for w in sorted(asked)]
+def _weeks(asked: list[Asked]) -> list[tuple[str, int, int]]:
+    """(ISO week, questions, thumbs down), oldest first."""
+    count = Counter(q.week for q in asked)
+    down = Counter(q.week for q in asked if q.rating == "down")
+    return [(w, count[w], down[w]) for w in sorted(count)]
 
 
 def _topic(tid: int, rows: list[StoredQuestion], vectors: np.ndarray, centroid: np.ndarray, words: list[str],

@@ -85,15 +85,15 @@ class DebugFacts(BaseModel):
         failing = report.failing
         if not failing:
             return None
-        first = failing[0]
-        fixed = verified(report) and report.fix is not None
-        if fixed and report.fix is not None:
-            kind = idea(report.fix.description)
+        first, fix = failing[0], report.fix if verified(report) else None
+        if fix is not None:
+            kind = idea(fix.description)
         elif first.status == "error":
-            kind = f"raises {first.error.split(':', 1)[0].strip() or 'an exception'}"
+            kind = f"raises {_error_name(first.error) or 'an exception'}"
         else:
             kind = "never finishes" if first.status == "timeout" else "gives a wrong result"
-        return BugNote(function=first.expectation.call.split("(", 1)[0], failing=len(failing), kind=kind, fixed=fixed)
+        return BugNote(function=first.expectation.call.split("(", 1)[0], failing=len(failing), kind=kind,
+                       fixed=fix is not None)
 
     def guidance(self, hints_only: bool) -> str:
         """The facts as the draft's guidance; ``hints_only``: point at the line, never show the fix."""
@@ -173,8 +173,8 @@ def _why_there(report: RepairReport) -> str:
                 "on other inputs, so which one is right is not certain")
     first = report.failing[0] if report.failing else None
     if first is not None and first.line:
-        name = first.error.split(":", 1)[0].strip() or "the error"
-        return (f"`{first.expectation.call}` raised `{name}` there; the cause can be a value set on an earlier line")
+        return (f"`{first.expectation.call}` raised `{_error_name(first.error) or 'the error'}` there; the cause can "
+                "be a value set on an earlier line")
     failing, passing = len(report.failing), len(report.results) - len(report.failing)
     if not passing:
         which = ("the last line they all run that builds the value the function returns" if report.top_line_feeds_return
@@ -191,6 +191,11 @@ def _why_there(report: RepairReport) -> str:
         return said + f" and in only {p} of the {passing} passing ones"
     return said + (" and in the passing one" if passing == 1 else f" and in all {passing} passing ones") + (
         " too, so running them cannot single it out: it is only a place to start following one example by hand")
+
+
+def _error_name(error: str) -> str:
+    """The exception's name in a run's "Name: message" text."""
+    return error.split(":", 1)[0].strip()
 
 
 def _of(n: int, total: int, noun: str) -> str:

@@ -135,12 +135,10 @@ def localise(results: list[dict[str, Any]], source: str) -> list[int]:
     executed by failing calls ranked by Ochiai (executed by many failing, few passing calls),
     then every other line (a wrong line need not run at all, e.g. a missing return)."""
     failed = [r for r in results if r["status"] != "pass"]
-    passed = [r for r in results if r["status"] == "pass"]
     first = [r["line"] for r in failed if r.get("line")]
     score: dict[int, float] = {}
     for line in {ln for r in failed for ln in r.get("lines", [])}:
-        f = sum(line in r.get("lines", []) for r in failed)
-        p = sum(line in r.get("lines", []) for r in passed)
+        f, p = runs(line, results)
         score[line] = f / math.sqrt(len(failed) * (f + p)) if f else 0.0
     # A function's header runs on every call, so running says nothing about it, and a bare string (a
     # docstring) does nothing: they go last (line pointed at without a fix is a bug line: novice_bugs,
@@ -153,6 +151,12 @@ def localise(results: list[dict[str, Any]], source: str) -> list[int]:
     ranked = sorted(score, key=lambda ln: (ln in headers, -score[ln], ln not in feeds, -ln if ln in feeds else ln))
     rest = sorted(range(1, len(source.splitlines()) + 1), key=lambda ln: (ln in headers, ln))
     return list(dict.fromkeys([*first, *ranked, *rest]))
+
+
+def runs(line: int, results: list[dict[str, Any]]) -> tuple[int, int]:
+    """How many failing and how many passing calls ran ``line``."""
+    ran = [r["status"] == "pass" for r in results if line in r.get("lines", [])]
+    return ran.count(False), ran.count(True)
 
 
 def _feeds_return(source: str) -> set[int]:
@@ -295,8 +299,7 @@ def search(payload: dict[str, Any]) -> dict[str, Any]:
     # How many failing and passing calls ran the first suspicious line: the reason said for it.
     if suspicious:
         top = suspicious[0]
-        out["top_line_runs"] = [sum(top in r.get("lines", []) for r in base if r["status"] != "pass"),
-                                sum(top in r.get("lines", []) for r in base if r["status"] == "pass")]
+        out["top_line_runs"] = list(runs(top, base))
         out["top_line_feeds_return"] = top in _feeds_return(base_source)
     given = [(c["description"], c["source"], c.get("line", 0), c.get("origin", "given"))
              for c in payload.get("candidates", [])]
